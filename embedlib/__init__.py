@@ -1,0 +1,14 @@
+"""embedlib: the helper library of the course *Embed All The Things*.
+
+Modules, one concern each:
+
+- :mod:`embedlib.data` — loaders for the data that ships with the course's dependencies
+- :mod:`embedlib.text` — tokenise, vocabulary, sliding windows, co-occurrence, PPMI
+- :mod:`embedlib.vectors` — the :class:`~embedlib.vectors.Embeddings` type used everywhere
+- :mod:`embedlib.plot` — the figures the chapters share
+- :mod:`embedlib.course` — exercise checks, the notebook generator and the grader
+"""
+from .vectors import Embeddings
+
+__version__ = "0.1.0"
+__all__ = ["Embeddings", "__version__"]

@@ -1,0 +1,84 @@
+"""Loaders for the data sets the course uses.
+
+Everything here works offline: the data ships inside packages the course
+depends on (gensim's test data for text and word benchmarks).
+
+Example
+-------
+>>> articles = load_wiki_articles()
+>>> len(articles) > 100
+True
+"""
+from __future__ import annotations
+
+import bz2
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+__all__ = ["Article", "gensim_datapath", "load_wiki_articles", "load_wiki_tokens"]
+
+WIKI_SAMPLE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+
+
+class Article(NamedTuple):
+    title: str
+    text: str
+
+
+def gensim_datapath(name: str) -> str:
+    """Path of a file in gensim's shipped test data.
+
+    Raises ``FileNotFoundError`` naming the file if this gensim lacks it.
+    """
+    import os
+
+    try:
+        from gensim.test.utils import datapath
+    except ImportError as err:  # pragma: no cover - gensim is a dependency
+        raise ImportError("embedlib needs gensim for its shipped data: pip install gensim") from err
+    path = datapath(name)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"{name!r} is not in gensim's test data at {os.path.dirname(path)}; "
+            "reinstall gensim (pip install --force-reinstall gensim)"
+        )
+    return path
+
+
+_REDIRECT = re.compile(r"^\s*#redirect", re.IGNORECASE)
+_LEFTOVER = re.compile(r"\b(?:thumb|px|left|right)\b\||'{2,}")
+
+
+@lru_cache(maxsize=1)
+def _wiki_articles() -> tuple[Article, ...]:
+    from gensim.corpora.wikicorpus import extract_pages, filter_wiki
+
+    with bz2.open(gensim_datapath(WIKI_SAMPLE)) as f:
+        pages = list(extract_pages(f))
+    articles = []
+    for title, markup, _page_id in pages:
+        if not markup or _REDIRECT.match(markup):
+            continue
+        text = _LEFTOVER.sub(" ", filter_wiki(markup))
+        text = re.sub(r"\n\s*\n+", "\n\n", text).strip()
+        articles.append(Article(title, text))
+    return tuple(articles)
+
+
+def load_wiki_articles() -> list[Article]:
+    """The articles of gensim's shortened English Wikipedia dump.
+
+    Returns about a hundred ``Article(title, text)`` with the wiki markup
+    stripped and redirect pages left out (about 450,000 words in all). The
+    dump ships with gensim, so this works offline; the first call takes
+    about a second, later calls are cached.
+    """
+    return list(_wiki_articles())
+
+
+def load_wiki_tokens() -> list[list[str]]:
+    """The Wikipedia sample as one list of lower-case tokens per article."""
+    from .text import tokenize
+
+    return [tokenize(a.text) for a in _wiki_articles()]

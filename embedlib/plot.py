@@ -1,0 +1,109 @@
+"""The figures the chapters share.
+
+Every helper takes arrays and labels, accepts ``ax=None`` (a new figure is
+made) and returns the matplotlib Axes, so figures can be combined.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve"]
+
+
+def _axes(ax, figsize=(6, 4)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def rank_frequency(counts: Sequence[int], ax=None, label: str | None = None):
+    """Log-log plot of count against rank (Zipf's law shows as a straight line)."""
+    counts = np.sort(np.asarray(counts))[::-1]
+    ax = _axes(ax)
+    ax.loglog(np.arange(1, len(counts) + 1), counts, label=label)
+    ax.set_xlabel("rank of the word (1 = most frequent)")
+    ax.set_ylabel("count in the corpus")
+    ax.grid(True, which="major", alpha=0.3)
+    if label:
+        ax.legend()
+    return ax
+
+
+def heatmap(
+    matrix,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str] | None = None,
+    ax=None,
+    cmap: str = "viridis",
+    annotate: bool = True,
+    fmt: str = "{:.0f}",
+    colorbar_label: str | None = None,
+):
+    """A labelled heat map of a small matrix, values written in the cells."""
+    matrix = np.asarray(matrix, dtype=float)
+    col_labels = row_labels if col_labels is None else col_labels
+    if matrix.shape != (len(row_labels), len(col_labels)):
+        raise ValueError(
+            f"matrix of shape {matrix.shape} does not match {len(row_labels)} row and "
+            f"{len(col_labels)} column labels"
+        )
+    ax = _axes(ax, figsize=(0.6 * len(col_labels) + 2, 0.5 * len(row_labels) + 1))
+    im = ax.imshow(matrix, cmap=cmap, aspect="auto")
+    ax.set_xticks(range(len(col_labels)), col_labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(row_labels)), row_labels)
+    if annotate:
+        mid = (np.nanmax(matrix) + np.nanmin(matrix)) / 2 if matrix.size else 0
+        for (i, j), v in np.ndenumerate(matrix):
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+                    color="white" if v < mid else "black")
+    cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    if colorbar_label:
+        cb.set_label(colorbar_label)
+    return ax
+
+
+def map_2d(
+    points,
+    labels: Sequence[str] | None = None,
+    groups: Sequence | None = None,
+    ax=None,
+    title: str | None = None,
+    fontsize: int = 9,
+):
+    """Scatter 2-D points, optionally writing a label by each and colouring by group."""
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+    ax = _axes(ax, figsize=(7, 6))
+    if groups is None:
+        ax.scatter(points[:, 0], points[:, 1], s=18, alpha=0.8)
+    else:
+        groups = list(groups)
+        for g in dict.fromkeys(groups):
+            mask = np.array([x == g for x in groups])
+            ax.scatter(points[mask, 0], points[mask, 1], s=18, alpha=0.8, label=str(g))
+        ax.legend(fontsize=8, loc="best")
+    if labels is not None:
+        for (x, y), text in zip(points, labels):
+            ax.annotate(str(text), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=fontsize)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def training_curve(values: Sequence[float], ax=None, xlabel: str = "step", ylabel: str = "loss", label: str | None = None):
+    """Plot a training curve (loss or score against step or epoch)."""
+    ax = _axes(ax)
+    ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    if label:
+        ax.legend()
+    return ax

@@ -1,0 +1,178 @@
+"""One `Embeddings` type for every chapter: keys (words, items, nodes, images)
+and one vector per key, with cosine-similarity look-ups.
+
+The method names follow gensim's ``KeyedVectors`` so what you learn here
+carries over.
+
+Example
+-------
+>>> emb = Embeddings(["cat", "dog", "car"], [[1.0, 0.1], [0.9, 0.2], [0.0, 1.0]])
+>>> [(key, round(score, 3)) for key, score in emb.most_similar("cat", topn=1)]
+[('dog', 0.993)]
+>>> round(emb.similarity("cat", "car"), 3)
+0.1
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["Embeddings", "normalize"]
+
+
+def normalize(vectors: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Scale vectors to unit L2 length; all-zero vectors stay zero."""
+    vectors = np.asarray(vectors, dtype=np.float64 if np.asarray(vectors).dtype == np.float64 else np.float32)
+    norms = np.linalg.norm(vectors, axis=axis, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+class Embeddings:
+    """Vectors indexed by keys.
+
+    Parameters
+    ----------
+    keys : sequence of hashable
+        One key per row of ``vectors``; keys must be unique.
+    vectors : array of shape (n_keys, dim)
+    """
+
+    def __init__(self, keys: Sequence, vectors) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2:
+            raise ValueError(f"vectors must be 2-D (n_keys, dim), got shape {vectors.shape}")
+        keys = list(keys)
+        if len(keys) != len(vectors):
+            raise ValueError(
+                f"got {len(keys)} keys for {len(vectors)} vectors; they must match"
+            )
+        self.keys = keys
+        self.vectors = vectors
+        self.key_to_index = {k: i for i, k in enumerate(keys)}
+        if len(self.key_to_index) != len(keys):
+            raise ValueError("keys must be unique")
+        self._unit = None
+
+    # -- look-ups ---------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.key_to_index
+
+    def __repr__(self) -> str:
+        return f"Embeddings({len(self)} keys, dim={self.dim})"
+
+    @property
+    def dim(self) -> int:
+        return self.vectors.shape[1]
+
+    @property
+    def unit_vectors(self) -> np.ndarray:
+        """The vectors scaled to unit length (computed once, then cached)."""
+        if self._unit is None:
+            self._unit = normalize(self.vectors)
+        return self._unit
+
+    def index(self, key) -> int:
+        """Row of ``key``; raises ``KeyError`` naming the key if it is missing."""
+        try:
+            return self.key_to_index[key]
+        except (KeyError, TypeError):
+            raise KeyError(f"key {key!r} is not in the embeddings") from None
+
+    def __getitem__(self, key) -> np.ndarray:
+        return self.vectors[self.index(key)]
+
+    # -- similarity --------------------------------------------------------
+    def similarity(self, a, b) -> float:
+        """Cosine similarity of two keys."""
+        u = self.unit_vectors
+        return float(u[self.index(a)] @ u[self.index(b)])
+
+    def cosine_similarities(self, vector) -> np.ndarray:
+        """Cosine similarity of one vector with every key's vector."""
+        v = normalize(np.asarray(vector, dtype=np.float32))
+        return self.unit_vectors @ v
+
+    def most_similar(
+        self,
+        positive: Iterable | object = (),
+        negative: Iterable = (),
+        topn: int = 10,
+    ) -> list[tuple[object, float]]:
+        """The ``topn`` keys closest (by cosine) to the mean of the given keys.
+
+        ``positive`` and ``negative`` are keys or raw vectors; a single key
+        may be given on its own. Query keys are left out of the answer.
+        ``most_similar(positive=["king", "woman"], negative=["man"])`` is the
+        3CosAdd analogy.
+        """
+        if topn < 1:
+            raise ValueError(f"topn must be >= 1, got {topn}")
+        positive = [positive] if self._is_single(positive) else list(positive)
+        negative = [negative] if self._is_single(negative) else list(negative)
+        if not positive and not negative:
+            raise ValueError("give at least one positive or negative key")
+        u = self.unit_vectors
+        query = np.zeros(self.dim, dtype=np.float32)
+        exclude = []
+        for sign, items in ((1.0, positive), (-1.0, negative)):
+            for item in items:
+                if isinstance(item, np.ndarray):
+                    query += sign * normalize(item.astype(np.float32))
+                else:
+                    i = self.index(item)
+                    exclude.append(i)
+                    query += sign * u[i]
+        scores = u @ normalize(query)
+        scores[exclude] = -np.inf
+        k = min(topn, len(self) - len(set(exclude)))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.keys[i], float(scores[i])) for i in top]
+
+    def nearest_indices(self, queries: np.ndarray, topn: int = 10, chunk: int = 1024) -> np.ndarray:
+        """Indices of the ``topn`` nearest keys to each row of ``queries``.
+
+        Vectorised and chunked so that large query sets fit in memory.
+        """
+        q = normalize(np.asarray(queries, dtype=np.float32))
+        out = np.empty((len(q), topn), dtype=np.int64)
+        for start in range(0, len(q), chunk):
+            s = q[start : start + chunk] @ self.unit_vectors.T
+            top = np.argpartition(-s, topn - 1, axis=1)[:, :topn]
+            order = np.argsort(-np.take_along_axis(s, top, axis=1), axis=1, kind="stable")
+            out[start : start + chunk] = np.take_along_axis(top, order, axis=1)
+        return out
+
+    def _is_single(self, item) -> bool:
+        """True if ``item`` is one key or one vector rather than a list of them."""
+        if isinstance(item, np.ndarray):
+            return item.ndim == 1
+        return isinstance(item, str) or (_hashable(item) and item in self.key_to_index)
+
+    # -- conversion ----------------------------------------------------------
+    def to_gensim(self):
+        """Convert to a gensim ``KeyedVectors`` (keys become strings)."""
+        from gensim.models import KeyedVectors
+
+        kv = KeyedVectors(vector_size=self.dim)
+        kv.add_vectors([str(k) for k in self.keys], self.vectors)
+        return kv
+
+    @classmethod
+    def from_gensim(cls, kv) -> "Embeddings":
+        """Build from a gensim ``KeyedVectors``."""
+        return cls(list(kv.index_to_key), np.asarray(kv.vectors))
+
+
+def _hashable(obj) -> bool:
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    return True

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from embedlib.vectors import Embeddings, normalize
+
+
+@pytest.fixture
+def emb():
+    keys = ["cat", "dog", "car", "bus", "king", "queen", "man", "woman"]
+    vecs = np.array([
+        [1.0, 0.1, 0, 0], [0.9, 0.2, 0, 0], [0, 1.0, 0.1, 0], [0, 0.9, 0.2, 0],
+        [0, 0, 1, 1], [0, 0, 1, -1], [0.2, 0, 0.1, 1], [0.2, 0, 0.1, -1],
+    ])
+    return Embeddings(keys, vecs)
+
+
+def test_lookup_and_errors(emb):
+    assert emb["dog"].shape == (4,) and len(emb) == 8 and emb.dim == 4 and "cat" in emb
+    with pytest.raises(KeyError, match="'zebra' is not in the embeddings"):
+        emb["zebra"]
+    with pytest.raises(ValueError, match="got 2 keys for 1 vectors"):
+        Embeddings(["a", "b"], [[1.0, 2.0]])
+    with pytest.raises(ValueError, match="unique"):
+        Embeddings(["a", "a"], [[1.0], [2.0]])
+
+
+def test_most_similar_excludes_query_and_is_sorted(emb):
+    result = emb.most_similar("cat", topn=3)
+    assert result[0][0] == "dog" and "cat" not in [k for k, _ in result]
+    scores = [s for _, s in result]
+    assert scores == sorted(scores, reverse=True)
+    assert emb.most_similar(["car"], topn=1)[0][0] == "bus"
+
+
+def test_analogy_with_positive_and_negative(emb):
+    assert emb.most_similar(positive=["king", "woman"], negative=["man"], topn=1)[0][0] == "queen"
+
+
+def test_similarity_is_cosine(emb):
+    a, b = emb["cat"], emb["car"]
+    assert emb.similarity("cat", "car") == pytest.approx(a @ b / np.linalg.norm(a) / np.linalg.norm(b), abs=1e-6)
+
+
+def test_nearest_indices_matches_brute_force(emb):
+    q = np.random.default_rng(0).normal(size=(5, 4))
+    sims = normalize(q) @ emb.unit_vectors.T
+    expected = np.argsort(-sims, axis=1)[:, :3]
+    assert np.array_equal(emb.nearest_indices(q, topn=3, chunk=2), expected)
+
+
+def test_normalize_keeps_zero_vectors():
+    out = normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    assert np.allclose(out, [[0.6, 0.8], [0, 0]])
+
+
+def test_gensim_round_trip(emb):
+    kv = emb.to_gensim()
+    assert kv.most_similar("cat", topn=1)[0][0] == "dog"
+    back = Embeddings.from_gensim(kv)
+    assert back.keys == emb.keys and np.allclose(back.vectors, emb.vectors)
