@@ -1,0 +1,139 @@
+"""The exercise-check machinery: three outcomes, specific feedback.
+
+An :class:`Exercise` is declarative: the name of what the learner defines,
+its points, its hints, and a ``check`` function that calls the learner's
+answer on small inputs and raises :class:`Incorrect` with a message naming
+the input and what was wrong. Attempt detection is separate from checking: an
+answer that still raises ``NotImplementedError`` is "not attempted".
+
+Learners use it through :func:`embedlib.course.exercises`::
+
+    ex = exercises("01_words/01_sliding_window")
+    ex.build_vocab.check(build_vocab)
+    ex.build_vocab.hint()
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+__all__ = ["Exercise", "CheckResult", "Incorrect", "NotAttempted", "call", "show"]
+
+CORRECT = "correct"
+INCORRECT = "incorrect"
+NOT_ATTEMPTED = "not attempted"
+
+_ICONS = {CORRECT: "✅ Correct", INCORRECT: "❌ Incorrect", NOT_ATTEMPTED: "⏸️ Not attempted"}
+
+
+class Incorrect(Exception):
+    """Raised by a check: the answer is wrong; the message says how."""
+
+
+class NotAttempted(Exception):
+    """Raised when the answer is still the stub."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found: ``outcome`` is correct, incorrect or not attempted."""
+
+    exercise: str
+    outcome: str
+    message: str
+    points: float
+    max_points: float
+
+    @property
+    def correct(self) -> bool:
+        return self.outcome == CORRECT
+
+    def __str__(self) -> str:
+        return f"{_ICONS[self.outcome]}: {self.message}"
+
+
+def show(obj: Any) -> str:
+    """A short repr for feedback: long values are cut, never dumped."""
+    text = repr(obj)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def call(fn: Callable, *args, _label: str | None = None, **kwargs):
+    """Call the learner's ``fn``; turn its errors into feedback.
+
+    ``NotImplementedError`` means the stub is untouched (not attempted); any
+    other exception becomes an :class:`Incorrect` naming the call.
+    """
+    label = _label or _call_label(fn, args, kwargs)
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        raise NotAttempted() from None
+    except Exception as err:  # the learner's code may raise anything
+        raise Incorrect(f"`{label}` raised {type(err).__name__}: {err}") from None
+
+
+def _call_label(fn: Callable, args, kwargs) -> str:
+    name = getattr(fn, "__name__", "answer")
+    parts = [show(a) for a in args] + [f"{k}={show(v)}" for k, v in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+@dataclass
+class Exercise:
+    """One graded exercise.
+
+    Parameters
+    ----------
+    name : the name the learner gives their answer (a function), also the
+        attribute on the exercise set: ``ex.<name>.check(<name>)``.
+    check_fn : called with the answer; raises ``Incorrect`` with feedback,
+        or ``NotAttempted``; returns a short success message (or None).
+    hints : shown one at a time by :meth:`hint`.
+    points : what a correct answer is worth in the gradebook.
+    """
+
+    name: str
+    check_fn: Callable[[Any], str | None]
+    hints: list[str] = field(default_factory=list)
+    points: float = 1.0
+
+    def evaluate(self, answer: Any) -> CheckResult:
+        """Run the check and return the result without printing."""
+        try:
+            if not callable(answer):
+                raise Incorrect(
+                    f"Expected `{self.name}` to be a function; got {type(answer).__name__}"
+                )
+            message = self.check_fn(answer) or "all test cases pass"
+        except NotAttempted:
+            return CheckResult(
+                self.name,
+                NOT_ATTEMPTED,
+                f"`{self.name}` still raises NotImplementedError. Replace the stub "
+                "with your code, then run this cell again.",
+                0.0,
+                self.points,
+            )
+        except Incorrect as wrong:
+            return CheckResult(self.name, INCORRECT, str(wrong), 0.0, self.points)
+        return CheckResult(self.name, CORRECT, f"`{self.name}`: {message}.", self.points, self.points)
+
+    def check(self, answer: Any) -> None:
+        """Check ``answer`` and print ✅, ❌ with what was wrong, or ⏸️."""
+        print(self.evaluate(answer))
+
+    def hint(self, n: int | None = None) -> None:
+        """Print a hint; call again for the next one (or ask for hint ``n``)."""
+        if not self.hints:
+            print(f"No hints for `{self.name}`: re-read the exercise text.")
+            return
+        if n is None:
+            n = getattr(self, "_next_hint", 1)
+            self._next_hint = n % len(self.hints) + 1
+        if not 1 <= n <= len(self.hints):
+            raise ValueError(f"hint n must be between 1 and {len(self.hints)}, got {n}")
+        print(f"💡 Hint {n}/{len(self.hints)} for `{self.name}`: {self.hints[n - 1]}")
+
+    def __repr__(self) -> str:
+        return f"<exercise `{self.name}` ({self.points:g} point{'s' if self.points != 1 else ''})>"

@@ -1,0 +1,236 @@
+"""Every exercise check accepts the right answer, flags the stub as not
+attempted, and rejects plausible wrong answers with the intended feedback.
+
+WRONG maps each exercise to wrong implementations and a phrase the feedback
+must contain. A meta-test makes sure no registered exercise is left without
+at least two of them.
+"""
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from embedlib import text
+from embedlib.course import NOTEBOOKS, exercises
+from embedlib.course.checks import CORRECT, INCORRECT, NOT_ATTEMPTED
+
+# -- reference answers -----------------------------------------------------------
+
+
+def build_vocab_ok(tokens, min_count):
+    return text.Vocab.from_tokens(tokens, min_count=min_count).words
+
+
+def skipgram_pairs_ok(tokens, window):
+    pairs = []
+    for i, centre in enumerate(tokens):
+        for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
+            if j != i:
+                pairs.append((centre, tokens[j]))
+    return pairs
+
+
+def ppmi_ok(counts):
+    return text.ppmi(counts)
+
+
+RIGHT = {
+    ("01_words/01_sliding_window", "build_vocab"): build_vocab_ok,
+    ("01_words/01_sliding_window", "skipgram_pairs"): skipgram_pairs_ok,
+    ("01_words/01_sliding_window", "ppmi"): ppmi_ok,
+}
+
+# -- wrong answers, each with the feedback it must get ---------------------------------
+
+
+def vocab_ignores_min_count(tokens, min_count):
+    return [w for w, _ in sorted(Counter(tokens).items(), key=lambda wc: (-wc[1], wc[0]))]
+
+
+def vocab_strictly_greater(tokens, min_count):
+    return [w for w, c in sorted(Counter(tokens).items(), key=lambda wc: (-wc[1], wc[0])) if c > min_count]
+
+
+def vocab_ties_by_first_seen(tokens, min_count):
+    return [w for w, c in Counter(tokens).most_common() if c >= min_count]
+
+
+def vocab_alphabetical(tokens, min_count):
+    return sorted(w for w, c in Counter(tokens).items() if c >= min_count)
+
+
+def vocab_returns_dict(tokens, min_count):
+    return {w: i for i, w in enumerate(build_vocab_ok(tokens, min_count))}
+
+
+def pairs_include_centre(tokens, window):
+    return [(tokens[i], tokens[j]) for i in range(len(tokens))
+            for j in range(max(0, i - window), min(len(tokens), i + window + 1))]
+
+
+def pairs_wrap_around(tokens, window):
+    # tokens[-1] silently wraps round to the end of the list
+    return [(tokens[i], tokens[j]) for i in range(len(tokens))
+            for j in range(i - window, min(len(tokens), i + window + 1)) if j != i and -len(tokens) <= j]
+
+
+def pairs_off_by_one(tokens, window):
+    return [(tokens[i], tokens[j]) for i in range(len(tokens))
+            for j in range(max(0, i - window), min(len(tokens), i + window)) if j != i]
+
+
+def pairs_compare_words(tokens, window):
+    return [(c, x) for c, x in skipgram_pairs_ok(tokens, window) if c != x]
+
+
+def pairs_right_only(tokens, window):
+    return [(tokens[i], tokens[j]) for i in range(len(tokens))
+            for j in range(i + 1, min(len(tokens), i + window + 1))]
+
+
+def _pmi(c, row, col, total):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log((c / total) / np.outer(row, col))
+
+
+def ppmi_no_clip(counts):
+    c = np.asarray(counts, float)
+    t = c.sum()
+    return np.where(c > 0, _pmi(c, c.sum(1) / t, c.sum(0) / t, t), 0.0)
+
+
+def ppmi_nan_for_zeros(counts):
+    c = np.asarray(counts, float)
+    t = c.sum()
+    return np.maximum(_pmi(c, c.sum(1) / t, c.sum(0) / t, t), 0)
+
+
+def ppmi_rows_for_both(counts):
+    # uses the row sums as the context marginal too (only "works" on square input)
+    c = np.asarray(counts, float)
+    t = c.sum()
+    r = c.sum(1) / t
+    col = np.resize(r, c.shape[1])
+    return np.where(c > 0, np.maximum(_pmi(c, r, col, t), 0), 0.0)
+
+
+def ppmi_log2(counts):
+    return text.ppmi(counts) / np.log(2)
+
+
+def ppmi_unnormalised_marginals(counts):
+    # divides by raw row and column sums instead of probabilities
+    c = np.asarray(counts, float)
+    t = c.sum()
+    return np.where(c > 0, np.maximum(_pmi(c, c.sum(1), c.sum(0), t), 0), 0.0)
+
+
+WRONG = {
+    ("01_words/01_sliding_window", "build_vocab"): [
+        (vocab_ignores_min_count, "must be left out"),
+        (vocab_strictly_greater, "must be kept"),
+        (vocab_ties_by_first_seen, "break ties alphabetically"),
+        (vocab_alphabetical, "not sorted by count"),
+        (vocab_returns_dict, "to return a list of words"),
+    ],
+    ("01_words/01_sliding_window", "skipgram_pairs"): [
+        (pairs_include_centre, "a position is not its own context"),
+        (pairs_wrap_around, "is the window clipped at the ends?"),
+        (pairs_off_by_one, "does the window reach"),
+        (pairs_compare_words, "compare positions, not words"),
+        (pairs_right_only, "to give 6 pairs; got 3"),
+    ],
+    ("01_words/01_sliding_window", "ppmi"): [
+        (ppmi_no_clip, "PPMI clips negative PMI to 0"),
+        (ppmi_nan_for_zeros, "non-finite value"),
+        (ppmi_rows_for_both, "P(c) from column sums"),
+        (ppmi_log2, "use the natural logarithm"),
+        (ppmi_unnormalised_marginals, "is wrong at"),
+    ],
+}
+
+ALL = [(nb, e.name) for nb, items in NOTEBOOKS.items() for e in items]
+
+
+def test_every_exercise_has_a_right_answer_and_at_least_two_wrong_ones():
+    for key in ALL:
+        assert key in RIGHT, f"no reference answer for {key}"
+        assert len(WRONG.get(key, [])) >= 2, f"{key} needs at least two wrong implementations"
+
+
+@pytest.mark.parametrize("key", ALL, ids=lambda k: f"{k[0]}:{k[1]}")
+def test_right_answer_is_correct(key, capsys):
+    nb, name = key
+    exercise = getattr(exercises(nb), name)
+    result = exercise.evaluate(RIGHT[key])
+    assert result.outcome == CORRECT, result.message
+    assert result.points == exercise.points > 0
+    exercise.check(RIGHT[key])
+    assert capsys.readouterr().out.startswith("✅ Correct")
+
+
+@pytest.mark.parametrize("key", ALL, ids=lambda k: f"{k[0]}:{k[1]}")
+def test_untouched_stub_is_not_attempted(key, capsys):
+    nb, name = key
+
+    def stub(*args, **kwargs):
+        # your code here
+        raise NotImplementedError()
+
+    exercise = getattr(exercises(nb), name)
+    result = exercise.evaluate(stub)
+    assert result.outcome == NOT_ATTEMPTED and result.points == 0
+    assert "NotImplementedError" in result.message
+    exercise.check(stub)
+    assert capsys.readouterr().out.startswith("⏸️ Not attempted")
+
+
+WRONG_CASES = [(key, fn, phrase) for key, items in WRONG.items() for fn, phrase in items]
+
+
+@pytest.mark.parametrize("key,wrong,phrase", WRONG_CASES, ids=lambda x: getattr(x, "__name__", None))
+def test_wrong_answer_is_rejected_with_specific_feedback(key, wrong, phrase, capsys):
+    nb, name = key
+    exercise = getattr(exercises(nb), name)
+    result = exercise.evaluate(wrong)
+    assert result.outcome == INCORRECT
+    assert result.points == 0
+    assert phrase in result.message, result.message
+    assert f"`{name}(" in result.message or f"`{name}`" in result.message, "feedback names the answer"
+    exercise.check(wrong)
+    assert capsys.readouterr().out.startswith("❌ Incorrect")
+
+
+def test_answer_that_raises_is_incorrect_and_names_the_call():
+    def broken(tokens, min_count):
+        return tokens[10**6]
+
+    result = exercises("01_words/01_sliding_window").build_vocab.evaluate(broken)
+    assert result.outcome == INCORRECT and "raised IndexError" in result.message
+
+
+def test_non_function_answer_is_incorrect():
+    result = exercises("01_words/01_sliding_window").ppmi.evaluate(42)
+    assert result.outcome == INCORRECT and "to be a function; got int" in result.message
+
+
+def test_unknown_notebook_and_exercise_names_are_helpful():
+    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window"):
+        exercises("01_words/99_nope")
+    ex = exercises("01_words/01_sliding_window")
+    with pytest.raises(AttributeError, match="its exercises are: build_vocab, skipgram_pairs, ppmi"):
+        ex.nope
+
+
+def test_hints_cycle_and_validate(capsys):
+    ex = exercises("01_words/01_sliding_window")
+    ex.ppmi.hint()
+    ex.ppmi.hint()
+    ex.ppmi.hint()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("💡 Hint 1/2") and out[1].startswith("💡 Hint 2/2") and out[2].startswith("💡 Hint 1/2")
+    with pytest.raises(ValueError, match="between 1 and 2"):
+        ex.ppmi.hint(5)
+    # a fresh exercise set starts from the first hint again
+    exercises("01_words/01_sliding_window").ppmi.hint()
+    assert "Hint 1/2" in capsys.readouterr().out

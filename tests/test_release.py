@@ -1,0 +1,101 @@
+"""The student-notebook generator: stubs, cleared outputs, Colab cells,
+determinism, and drift detection."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from embedlib.course import NOTEBOOKS
+from embedlib.course.release import BEGIN, END, ReleaseError, release, strip_solutions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_strip_solutions_keeps_indentation_and_code_around_the_block():
+    src = "def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n    ### END SOLUTION\n\nprint('after')\n"
+    out = strip_solutions(src)
+    assert out == "def f(x):\n    y = 1\n    # your code here\n    raise NotImplementedError()\n\nprint('after')\n"
+
+
+@pytest.mark.parametrize(
+    "src,message",
+    [
+        (f"{BEGIN}\nx = 1\n", "without ### END SOLUTION"),
+        (f"x = 1\n{END}\n", "without ### BEGIN SOLUTION"),
+        (f"{BEGIN}\n{BEGIN}\n{END}\n", "inside another solution block"),
+    ],
+)
+def test_unbalanced_markers_are_errors_that_name_the_place(src, message):
+    with pytest.raises(ReleaseError, match=message):
+        strip_solutions(src, where="nb, cell 3")
+
+
+def test_the_repository_is_in_sync():
+    assert release(ROOT, check=True) == []
+
+
+def test_check_mode_via_the_cli_exits_zero_on_the_repository():
+    proc = subprocess.run([sys.executable, "-m", "embedlib.course", "release", "--check", "--root", str(ROOT)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    for name in ["solutions", "notebooks", "_config.yml"]:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, tmp_path / name)
+    return tmp_path
+
+
+def test_student_notebooks_have_stubs_no_outputs_and_colab_cells(course_copy):
+    for nb_id, items in NOTEBOOKS.items():
+        nb = json.loads((course_copy / "notebooks" / f"{nb_id}.ipynb").read_text())
+        badge, setup = nb["cells"][:2]
+        assert "colab.research.google.com/github/" in "".join(badge["source"])
+        assert f"notebooks/{nb_id}.ipynb" in "".join(badge["source"])
+        assert '"google.colab" in sys.modules' in "".join(setup["source"])
+        assert nb["metadata"]["embedlib"]["notebook_id"] == nb_id
+        text = json.dumps(nb)
+        assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
+        stubs = [c for c in code if "raise NotImplementedError()" in "".join(c["source"])]
+        assert len(stubs) == len(items)
+
+
+def test_solution_cells_are_folded_in_the_book():
+    for nb_id in NOTEBOOKS:
+        nb = json.loads((ROOT / "solutions" / f"{nb_id}.ipynb").read_text())
+        for cell in nb["cells"]:
+            if BEGIN in "".join(cell["source"]):
+                assert "hide-input" in cell["metadata"].get("tags", []), f"{nb_id}: solution cell not tagged hide-input"
+
+
+def test_release_is_deterministic_and_check_catches_every_kind_of_drift(course_copy):
+    assert release(course_copy) == []  # already in sync: nothing written
+    student = course_copy / "notebooks" / "01_words" / "01_sliding_window.ipynb"
+    student.write_text(student.read_text().replace("your code here", "my edit"))
+    stale = course_copy / "notebooks" / "01_words" / "99_old.ipynb"
+    stale.write_text("{}")
+    report = release(course_copy, check=True)
+    assert any("differs from its solution" in r for r in report)
+    assert any("stale" in r for r in report)
+    (course_copy / "notebooks" / "01_words" / "01_sliding_window.ipynb").unlink()
+    assert any(r.startswith("missing") for r in release(course_copy, check=True))
+    release(course_copy)
+    assert release(course_copy, check=True) == []
+    assert not stale.exists()
+
+
+def test_registered_exercise_without_solution_block_is_an_error(course_copy):
+    path = course_copy / "solutions" / "01_words" / "01_sliding_window.ipynb"
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        cell["source"] = "".join(cell["source"]).replace("def ppmi(", "def other_name(")
+    path.write_text(json.dumps(nb))
+    with pytest.raises(ReleaseError, match="ppmi registered but no solution block defines them"):
+        release(course_copy)
