@@ -1,0 +1,64 @@
+# Embed All The Things — one-command set-up, book, tests.
+#
+#   make book   build the book into _build/html (sets up .venv first if needed)
+#   make test   every test: library, checks, generator, grader, notebooks (nbval)
+#   make lab    Jupyter Lab on the student notebooks
+#
+# The environment lives in .venv and pins the tested versions (requirements-lock.txt).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+NBVAL_OPTS := --nbval-current-env --nbval-cell-timeout=300
+
+.PHONY: setup book test test-fast lab release outputs lock bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements-lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-lock.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
+	@touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo
+	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+
+# Unit tests, checks against wrong answers, generator drift, grader, doctests and
+# the solution notebooks against their stored outputs; then the student notebooks
+# must run top to bottom unsolved (lax mode: outputs not compared).
+test: $(STAMP)
+	$(BIN)/python -m embedlib.course release --check
+	$(PYTEST) tests embedlib solutions --nbval $(NBVAL_OPTS) --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PYTEST) notebooks --nbval-lax $(NBVAL_OPTS)
+
+# Library and tooling only (no notebooks, no grader runs): seconds, for quick loops.
+test-fast: $(STAMP)
+	$(PYTEST) tests embedlib -m "not slow"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Regenerate notebooks/ from solutions/ (never edit notebooks/ by hand).
+release: $(STAMP)
+	$(BIN)/python -m embedlib.course release
+
+# Re-run the solution notebooks and store their outputs (after changing one).
+outputs: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace solutions/*/*.ipynb
+	$(BIN)/python -m embedlib.course release
+
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^embedlib' > requirements-lock.body
+	(sed -n '/^#/p' requirements-lock.txt; cat requirements-lock.body) > requirements-lock.new
+	mv requirements-lock.new requirements-lock.txt; rm -f requirements-lock.body
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/notebook_times.py
+
+clean:
+	rm -rf _build .pytest_cache
