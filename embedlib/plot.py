@@ -20,10 +20,12 @@ def _axes(ax, figsize=(6, 4)):
     return ax
 
 
-def rank_frequency(counts: Sequence[int], ax=None, label: str | None = None):
+def rank_frequency(counts: Sequence[int], ax=None, label: str | None = None, title: str | None = None):
     """Log-log plot of count against rank (Zipf's law shows as a straight line)."""
     counts = np.sort(np.asarray(counts))[::-1]
     ax = _axes(ax)
+    if title:
+        ax.set_title(title)
     ax.loglog(np.arange(1, len(counts) + 1), counts, label=label)
     ax.set_xlabel("rank of the word (1 = most frequent)")
     ax.set_ylabel("count in the corpus")
@@ -42,6 +44,8 @@ def heatmap(
     annotate: bool = True,
     fmt: str = "{:.0f}",
     colorbar_label: str | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
 ):
     """A labelled heat map of a small matrix, values written in the cells."""
     matrix = np.asarray(matrix, dtype=float)
@@ -63,6 +67,10 @@ def heatmap(
     cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     if colorbar_label:
         cb.set_label(colorbar_label)
+    if title:
+        ax.set_title(title)
+    if xlabel:
+        ax.set_xlabel(xlabel)
     return ax
 
 
