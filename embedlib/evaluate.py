@@ -1,0 +1,121 @@
+"""Scores for embeddings: word similarity and analogies (more chapters add more).
+
+Every function takes an :class:`~embedlib.vectors.Embeddings` and plain data
+(lists of pairs or questions), never a file path, so they work on any data.
+The loaders in :mod:`embedlib.data` read the benchmark files that ship with
+gensim.
+
+Example
+-------
+>>> from embedlib.vectors import Embeddings
+>>> emb = Embeddings(["cat", "dog", "car"], [[1.0, 0.1], [0.9, 0.3], [0.1, 1.0]])
+>>> result = word_similarity(emb, [("cat", "dog", 9.0), ("cat", "car", 2.0), ("dog", "car", 3.0)])
+>>> round(result.rho, 2), result.coverage
+(1.0, 1.0)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .vectors import Embeddings, normalize
+
+__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies"]
+
+
+@dataclass(frozen=True)
+class SimilarityResult:
+    """Spearman's rho between human scores and cosine similarity."""
+
+    rho: float
+    n_pairs: int
+    coverage: float  # share of the benchmark's pairs whose both words are known
+
+
+def word_similarity(emb: Embeddings, pairs: Iterable[tuple[str, str, float]]) -> SimilarityResult:
+    """Spearman's rank correlation between human similarity scores and cosines.
+
+    Pairs with a word missing from ``emb`` are skipped; ``coverage`` says
+    how many were kept.
+    """
+    from scipy.stats import spearmanr
+
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("pairs is empty")
+    kept = [(a, b, s) for a, b, s in pairs if a in emb and b in emb]
+    if len(kept) < 3:
+        return SimilarityResult(float("nan"), len(kept), len(kept) / len(pairs))
+    u = emb.unit_vectors
+    ia = np.array([emb.index(a) for a, _, _ in kept])
+    ib = np.array([emb.index(b) for _, b, _ in kept])
+    cos = np.einsum("ij,ij->i", u[ia], u[ib])
+    rho = spearmanr([s for _, _, s in kept], cos).statistic
+    return SimilarityResult(float(rho), len(kept), len(kept) / len(pairs))
+
+
+@dataclass(frozen=True)
+class AnalogyResult:
+    """Accuracy on analogy questions, overall and per section."""
+
+    accuracy: float
+    n_questions: int
+    coverage: float
+    sections: dict[str, tuple[float, int]]  # section -> (accuracy, questions answered)
+
+
+def _answer(u: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, method: str, chunk: int = 512) -> np.ndarray:
+    """Index of the best d for a : b :: c : d, query words excluded."""
+    out = np.empty(len(a), dtype=np.int64)
+    for s in range(0, len(a), chunk):
+        ia, ib, ic = a[s : s + chunk], b[s : s + chunk], c[s : s + chunk]
+        if method == "3cosadd":
+            scores = (u[ib] - u[ia] + u[ic]) @ u.T
+        else:  # 3CosMul (Levy & Goldberg 2014), cosines shifted to [0, 1]
+            sim = lambda i: (u[i] @ u.T + 1) / 2  # noqa: E731
+            scores = sim(ib) * sim(ic) / (sim(ia) + 1e-3)
+        rows = np.arange(len(ia))
+        for idx in (ia, ib, ic):
+            scores[rows, idx] = -np.inf
+        out[s : s + chunk] = scores.argmax(axis=1)
+    return out
+
+
+def analogies(
+    emb: Embeddings,
+    questions: Sequence[tuple[str, str, str, str, str]],
+    method: str = "3cosadd",
+    restrict: int | None = None,
+) -> AnalogyResult:
+    """Accuracy on ``(section, a, b, c, d)`` questions: is ``d`` the best answer to a : b :: c : ?
+
+    ``method`` is ``"3cosadd"`` (b - a + c) or ``"3cosmul"``. ``restrict``
+    limits the candidate answers to the first ``restrict`` keys (the most
+    frequent words, when keys are sorted by count), as gensim does.
+    """
+    if method not in ("3cosadd", "3cosmul"):
+        raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
+    questions = list(questions)
+    if not questions:
+        raise ValueError("questions is empty")
+    keys = emb.keys[:restrict] if restrict else emb.keys
+    u = normalize(emb.vectors[: len(keys)])
+    index = {k: i for i, k in enumerate(keys)}
+    kept = [q for q in questions if all(w in index for w in q[1:])]
+    sections: dict[str, list[int]] = {}
+    if kept:
+        a, b, c, d = (np.array([index[q[i]] for q in kept]) for i in range(1, 5))
+        correct = _answer(u, a, b, c, method) == d
+        for q, ok in zip(kept, correct):
+            sections.setdefault(q[0], []).append(int(ok))
+        accuracy = float(correct.mean())
+    else:
+        accuracy = float("nan")
+    return AnalogyResult(
+        accuracy,
+        len(kept),
+        len(kept) / len(questions),
+        {s: (float(np.mean(v)), len(v)) for s, v in sections.items()},
+    )
