@@ -59,6 +59,7 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/notebook_times.py
+	$(BIN)/python benchmarks/word2vec_vs_gensim.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -16,7 +16,15 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["Article", "gensim_datapath", "load_wiki_articles", "load_wiki_tokens"]
+__all__ = [
+    "Article",
+    "gensim_datapath",
+    "load_wiki_articles",
+    "load_wiki_tokens",
+    "load_wordsim353",
+    "load_simlex999",
+    "load_google_analogies",
+]
 
 WIKI_SAMPLE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
@@ -82,3 +90,45 @@ def load_wiki_tokens() -> list[list[str]]:
     from .text import tokenize
 
     return [tokenize(a.text) for a in _wiki_articles()]
+
+
+def _word_pairs(name: str) -> list[tuple[str, str, float]]:
+    pairs = []
+    with open(gensim_datapath(name), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            a, b, score = line.rstrip("\n").split("\t")[:3]
+            pairs.append((a.lower(), b.lower(), float(score)))
+    return pairs
+
+
+def load_wordsim353() -> list[tuple[str, str, float]]:
+    """WordSim353 (Finkelstein et al., 2002): 353 word pairs with human
+    relatedness scores (0-10), lower-cased; ships with gensim."""
+    return _word_pairs("wordsim353.tsv")
+
+
+def load_simlex999() -> list[tuple[str, str, float]]:
+    """SimLex-999 (Hill et al., 2015): 999 pairs scored for *similarity*
+    (not relatedness: *coffee* and *cup* score low), lower-cased; ships with gensim."""
+    return _word_pairs("simlex999.txt")
+
+
+def load_google_analogies() -> list[tuple[str, str, str, str, str]]:
+    """The Google analogy questions (Mikolov et al., 2013) as
+    ``(section, a, b, c, d)`` for "a is to b as c is to d", lower-cased.
+
+    The sections starting with ``gram`` are syntactic (plurals, tenses...);
+    the others are semantic (capitals, currencies, family).
+    """
+    questions = []
+    section = ""
+    with open(gensim_datapath("questions-words.txt"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(":"):
+                section = line[1:].strip()
+            elif line.strip():
+                a, b, c, d = line.lower().split()
+                questions.append((section, a, b, c, d))
+    return questions

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from embedlib import data, evaluate
+from embedlib.vectors import Embeddings
+
+
+@pytest.fixture
+def emb():
+    # a tiny space where king - man + woman = queen, and cat ~ dog
+    keys = ["man", "woman", "king", "queen", "cat", "dog", "paris", "france", "rome", "italy"]
+    vecs = np.array([
+        [1, 0, 0, 0, 0], [1, 1, 0, 0, 0], [1, 0, 1, 0, 0], [1, 1, 1, 0, 0], [0, 0, 0, 1, 0.1],
+        [0, 0, 0, 1, 0.2], [0, 0, 0.1, 0, 1], [0.1, 0, 0.1, 0, 1], [0, 0.5, 0.1, 0.1, 1], [0.1, 0.5, 0.1, 0.1, 1],
+    ], dtype=float)
+    return Embeddings(keys, vecs)
+
+
+def test_word_similarity_is_spearman_on_known_pairs_and_reports_coverage(emb):
+    pairs = [("cat", "dog", 9.0), ("man", "woman", 7.0), ("cat", "paris", 1.0), ("zebra", "cat", 5.0)]
+    result = evaluate.word_similarity(emb, pairs)
+    assert result.n_pairs == 3 and result.coverage == pytest.approx(0.75)
+    assert result.rho == pytest.approx(1.0)
+    reversed_scores = [(a, b, -s) for a, b, s in pairs]
+    assert evaluate.word_similarity(emb, reversed_scores).rho == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+def test_analogies_solve_the_planted_question_per_section(emb, method):
+    questions = [("family", "man", "woman", "king", "queen"), ("capital", "paris", "france", "rome", "italy"),
+                 ("family", "man", "woman", "unknown", "queen")]
+    result = evaluate.analogies(emb, questions, method=method)
+    assert result.n_questions == 2 and result.coverage == pytest.approx(2 / 3)
+    assert result.sections["family"] == (1.0, 1)
+    assert result.accuracy >= 0.5
+
+
+def test_analogy_errors(emb):
+    with pytest.raises(ValueError, match="method must be"):
+        evaluate.analogies(emb, [("s", "a", "b", "c", "d")], method="nope")
+    with pytest.raises(ValueError, match="questions is empty"):
+        evaluate.analogies(emb, [])
+
+
+def test_benchmark_loaders():
+    ws, sl, an = data.load_wordsim353(), data.load_simlex999(), data.load_google_analogies()
+    assert len(ws) == 353 and len(sl) == 999 and len(an) == 19544
+    assert ws[0] == ("love", "sex", 6.77)
+    sections = {q[0] for q in an}
+    assert "capital-common-countries" in sections and any(s.startswith("gram") for s in sections)
+    assert all(w == w.lower() for q in an[:100] for w in q[1:])
