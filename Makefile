@@ -49,7 +49,7 @@ release: $(STAMP)
 
 # Re-run the solution notebooks and store their outputs (after changing one).
 outputs: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace solutions/*/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False solutions/*/*.ipynb
 	$(BIN)/python -m embedlib.course release
 
 lock: $(STAMP)

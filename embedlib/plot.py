@@ -107,8 +107,11 @@ def map_2d(
 
 def training_curve(values: Sequence[float], ax=None, xlabel: str = "step", ylabel: str = "loss", label: str | None = None):
     """Plot a training curve (loss or score against step or epoch)."""
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax)
-    ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    ax.plot(np.arange(1, len(values) + 1), values, label=label, marker="o" if len(values) <= 20 else None)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)

@@ -75,7 +75,7 @@ class Word2Vec:
     epochs : passes over the data.
     optimizer : "adagrad" (row-wise, the default) or "sgd".
     lr : initial learning rate, decayed linearly to ``min_lr``; None picks
-        0.1 for adagrad and 0.025 (word2vec's) for sgd.
+        0.2 for adagrad and 0.025 (word2vec's) for sgd.
     min_lr : the learning rate at the end of training.
     batch_size : pairs per update.
     shared_noise : noise words drawn per batch and shared by all its pairs,
@@ -109,7 +109,7 @@ class Word2Vec:
         lr: float | None = None,
         min_lr: float = 1e-4,
         batch_size: int = 1024,
-        shared_noise: int = 64,
+        shared_noise: int = 256,
         workers: int = 2,
         seed: int = 0,
         device: str = "cpu",
@@ -137,7 +137,7 @@ class Word2Vec:
         "epochs": (int, 1), "batch_size": (int, 1), "shared_noise": (int, 1), "workers": (int, 1),
         "sample": (float, 0.0), "min_lr": (float, 0.0),
     }
-    _DEFAULT_LR = {"adagrad": 0.1, "sgd": 0.025}
+    _DEFAULT_LR = {"adagrad": 0.2, "sgd": 0.025}
 
     def _validate(self) -> None:
         for name, (kind, low) in self._CONSTRAINTS.items():

@@ -9,6 +9,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
+import torch
 
 from embedlib import text
 from embedlib.course import NOTEBOOKS, exercises
@@ -34,10 +35,30 @@ def ppmi_ok(counts):
     return text.ppmi(counts)
 
 
+def keep_probability_ok(counts, sample):
+    f = counts / counts.sum()
+    return np.minimum(1.0, (np.sqrt(f / sample) + 1) * sample / f)
+
+
+def noise_distribution_ok(counts, power):
+    w = counts.astype(float) ** power
+    return w / w.sum()
+
+
+def sgns_loss_ok(centre, context, noise):
+    pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
+    neg = torch.nn.functional.logsigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).sum(-1)
+    return -(pos + neg).mean()
+
+
+W1, W2 = "01_words/01_sliding_window", "01_words/02_word2vec"
 RIGHT = {
-    ("01_words/01_sliding_window", "build_vocab"): build_vocab_ok,
-    ("01_words/01_sliding_window", "skipgram_pairs"): skipgram_pairs_ok,
-    ("01_words/01_sliding_window", "ppmi"): ppmi_ok,
+    (W1, "build_vocab"): build_vocab_ok,
+    (W1, "skipgram_pairs"): skipgram_pairs_ok,
+    (W1, "ppmi"): ppmi_ok,
+    (W2, "keep_probability"): keep_probability_ok,
+    (W2, "noise_distribution"): noise_distribution_ok,
+    (W2, "sgns_loss"): sgns_loss_ok,
 }
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -125,6 +146,64 @@ def ppmi_unnormalised_marginals(counts):
     return np.where(c > 0, np.maximum(_pmi(c, c.sum(1), c.sum(0), t), 0), 0.0)
 
 
+def keep_is_drop_probability(counts, sample):
+    return 1 - keep_probability_ok(counts, sample)
+
+
+def keep_not_capped(counts, sample):
+    f = counts / counts.sum()
+    return (np.sqrt(f / sample) + 1) * sample / f
+
+
+def keep_paper_formula(counts, sample):
+    f = counts / counts.sum()
+    return np.minimum(1.0, np.sqrt(sample / f))
+
+
+def keep_uses_raw_counts(counts, sample):
+    return np.minimum(1.0, (np.sqrt(counts / sample) + 1) * sample / counts)
+
+
+def noise_not_normalised(counts, power):
+    return counts.astype(float) ** power
+
+
+def noise_ignores_power(counts, power):
+    return counts / counts.sum()
+
+
+def noise_power_after_normalising(counts, power):
+    return (counts / counts.sum()) ** power
+
+
+def loss_wrong_sign_for_noise(centre, context, noise):
+    pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
+    neg = torch.nn.functional.logsigmoid(torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).sum(-1)
+    return -(pos + neg).mean()
+
+
+def loss_summed_over_batch(centre, context, noise):
+    return sgns_loss_ok(centre, context, noise) * len(centre)
+
+
+def loss_mean_over_noise(centre, context, noise):
+    pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
+    neg = torch.nn.functional.logsigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).mean(-1)
+    return -(pos + neg).mean()
+
+
+def loss_without_log(centre, context, noise):
+    pos = torch.sigmoid((centre * context).sum(-1))
+    neg = torch.sigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).sum(-1)
+    return -(pos + neg).mean()
+
+
+def loss_per_pair_vector(centre, context, noise):
+    pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
+    neg = torch.nn.functional.logsigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).sum(-1)
+    return -(pos + neg)
+
+
 WRONG = {
     ("01_words/01_sliding_window", "build_vocab"): [
         (vocab_ignores_min_count, "must be left out"),
@@ -146,6 +225,24 @@ WRONG = {
         (ppmi_rows_for_both, "P(c) from column sums"),
         (ppmi_log2, "use the natural logarithm"),
         (ppmi_unnormalised_marginals, "is wrong at"),
+    ],
+    (W2, "keep_probability"): [
+        (keep_is_drop_probability, "probability of *dropping*"),
+        (keep_not_capped, "capped at 1"),
+        (keep_paper_formula, "the paper's sqrt(t/f)"),
+        (keep_uses_raw_counts, "counts / counts.sum()"),
+    ],
+    (W2, "noise_distribution"): [
+        (noise_not_normalised, "sums to"),
+        (noise_ignores_power, "plain unigram distribution"),
+        (noise_power_after_normalising, "*before* normalising"),
+    ],
+    (W2, "sgns_loss"): [
+        (loss_wrong_sign_for_noise, "note the minus"),
+        (loss_summed_over_batch, "average over the batch"),
+        (loss_mean_over_noise, "do not average them"),
+        (loss_without_log, "is negative"),
+        (loss_per_pair_vector, "scalar tensor"),
     ],
 }
 
@@ -215,7 +312,7 @@ def test_non_function_answer_is_incorrect():
 
 
 def test_unknown_notebook_and_exercise_names_are_helpful():
-    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window"):
+    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec"):
         exercises("01_words/99_nope")
     ex = exercises("01_words/01_sliding_window")
     with pytest.raises(AttributeError, match="its exercises are: build_vocab, skipgram_pairs, ppmi"):

@@ -9,12 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from embedlib.course import NOTEBOOKS
 from embedlib.course.grade import grade_file, grade_files, write_gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_ID = "01_words/01_sliding_window"
-SOLUTION = ROOT / "solutions" / f"{NB_ID}.ipynb"
-STUDENT = ROOT / "notebooks" / f"{NB_ID}.ipynb"
 
 pytestmark = pytest.mark.slow
 
@@ -45,20 +44,23 @@ def by_name(sub):
     return {r.exercise: r for r in sub.results}
 
 
-def test_solution_gets_full_marks():
-    sub = grade_file(SOLUTION, timeout=240)
+@pytest.mark.parametrize("nb_id", sorted(NOTEBOOKS))
+def test_solution_gets_full_marks(nb_id):
+    sub = grade_file(ROOT / "solutions" / f"{nb_id}.ipynb", timeout=240)
     assert sub.status == "graded", sub.reason
     assert sub.reason == ""
-    assert sub.notebook_id == NB_ID
-    assert sub.total == sub.max_points == 3
-    assert all(r.outcome == "correct" for r in sub.results)
+    assert sub.notebook_id == nb_id
+    assert sub.total == sub.max_points == len(NOTEBOOKS[nb_id])
+    assert all(r.outcome == "correct" for r in sub.results), [str(r) for r in sub.results]
 
 
-def test_untouched_student_notebook_gets_zero_not_attempted():
-    sub = grade_file(STUDENT, timeout=240)
+@pytest.mark.parametrize("nb_id", sorted(NOTEBOOKS))
+def test_untouched_student_notebook_gets_zero_not_attempted(nb_id):
+    sub = grade_file(ROOT / "notebooks" / f"{nb_id}.ipynb", timeout=240)
     assert sub.status == "graded" and sub.reason == ""
-    assert sub.total == 0 and sub.max_points == 3
-    assert [r.outcome for r in sub.results] == ["not attempted"] * 3
+    assert sub.notebook_id == nb_id
+    assert sub.total == 0 and sub.max_points == len(NOTEBOOKS[nb_id])
+    assert [r.outcome for r in sub.results] == ["not attempted"] * len(NOTEBOOKS[nb_id])
 
 
 def test_broken_files_each_get_a_row_with_a_reason(tmp_path):
