@@ -22,7 +22,7 @@ import numpy as np
 
 from .vectors import Embeddings, normalize
 
-__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies"]
+__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "neighbour_overlap"]
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,26 @@ def analogies(
         len(kept) / len(questions),
         {s: (float(np.mean(v)), len(v)) for s, v in sections.items()},
     )
+
+
+def neighbour_overlap(high: np.ndarray, low: np.ndarray, k: int = 10) -> float:
+    """Share of each point's ``k`` nearest neighbours in ``high`` that are also
+    among its ``k`` nearest in ``low`` (a map of it), averaged over points.
+
+    Euclidean distances, each point excluded from its own neighbours;
+    1.0 means the map keeps every neighbourhood.
+    """
+    high, low = np.asarray(high, dtype=float), np.asarray(low, dtype=float)
+    if len(high) != len(low):
+        raise ValueError(f"high and low must have the same number of rows, got {len(high)} and {len(low)}")
+    if not 1 <= k < len(high):
+        raise ValueError(f"k must be between 1 and {len(high) - 1}, got {k}")
+
+    def nearest(points):
+        sq = (points**2).sum(1)
+        d = sq[:, None] + sq[None, :] - 2 * points @ points.T
+        np.fill_diagonal(d, np.inf)
+        return np.argsort(d, axis=1, kind="stable")[:, :k]
+
+    a, b = nearest(high), nearest(low)
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a.tolist(), b.tolist())]))

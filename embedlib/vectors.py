@@ -169,6 +169,52 @@ class Embeddings:
         """Build from a gensim ``KeyedVectors``."""
         return cls(list(kv.index_to_key), np.asarray(kv.vectors))
 
+    def to_projector(self, folder, metadata: dict | None = None, name: str = "embedding"):
+        """Write files for the TensorBoard Embedding Projector into ``folder``.
+
+        - ``tensors.tsv``: one row of tab-separated numbers per key;
+        - ``metadata.tsv``: the keys, one per line; with ``metadata`` (a dict
+          of column name -> one value per key), a header line and one column
+          per entry, the keys first (the format the Projector expects for
+          several columns);
+        - ``projector_config.pbtxt``: the config TensorBoard's projector
+          plugin reads (``tensorboard --logdir folder``).
+
+        Open them at https://projector.tensorflow.org ("Load": the two .tsv
+        files), or run TensorBoard on the folder. Returns the folder as a Path.
+        """
+        from pathlib import Path
+
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        columns = {"key": [str(k) for k in self.keys]}
+        for column, values in (metadata or {}).items():
+            values = list(values)
+            if len(values) != len(self):
+                raise ValueError(f"metadata column {column!r} has {len(values)} values for {len(self)} keys")
+            columns[str(column)] = [str(v) for v in values]
+        clean = lambda text: " ".join(text.split()) or "_"  # noqa: E731 - no tabs or newlines in a cell
+        with open(folder / "tensors.tsv", "w", encoding="utf-8") as f:
+            for row in self.vectors:
+                f.write("\t".join(f"{x:.6g}" for x in row) + "\n")
+        with open(folder / "metadata.tsv", "w", encoding="utf-8") as f:
+            if len(columns) > 1:
+                f.write("\t".join(clean(c) for c in columns) + "\n")
+            for row in zip(*columns.values()):
+                f.write("\t".join(clean(x) for x in row) + "\n")
+        n, d = self.vectors.shape
+        (folder / "projector_config.pbtxt").write_text(
+            "embeddings {\n"
+            f'  tensor_name: "{name}"\n'
+            '  tensor_path: "tensors.tsv"\n'
+            '  metadata_path: "metadata.tsv"\n'
+            f"  tensor_shape: {n}\n"
+            f"  tensor_shape: {d}\n"
+            "}\n",
+            encoding="utf-8",
+        )
+        return folder
+
 
 def _hashable(obj) -> bool:
     try:

@@ -69,7 +69,24 @@ def spearman_ok(x, y):
     return float(np.corrcoef(rankdata(x), rankdata(y))[0, 1])
 
 
+def pca_ok(X, k):
+    centred = X - X.mean(axis=0)
+    return centred @ np.linalg.svd(centred, full_matrices=False)[2][:k].T
+
+
+def evr_ok(X):
+    S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    return S**2 / (S**2).sum()
+
+
+def overlap_ok(high, low, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    return neighbour_overlap(high, low, k)
+
+
 W1, W2, W3 = "01_words/01_sliding_window", "01_words/02_word2vec", "01_words/03_similarity"
+W4 = "01_words/04_visualisation"
 RIGHT = {
     (W1, "build_vocab"): build_vocab_ok,
     (W1, "skipgram_pairs"): skipgram_pairs_ok,
@@ -80,6 +97,9 @@ RIGHT = {
     (W3, "cosine_similarity"): cosine_ok,
     (W3, "most_similar"): most_similar_ok,
     (W3, "spearman_rho"): spearman_ok,
+    (W4, "pca"): pca_ok,
+    (W4, "explained_variance_ratio"): evr_ok,
+    (W4, "neighbour_overlap"): overlap_ok,
 }
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -280,6 +300,58 @@ def spearman_ordinal_ties(x, y):
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
+def pca_not_centred(X, k):
+    return X @ np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][:k].T
+
+
+def pca_returns_u(X, k):
+    return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[0][:, :k]
+
+
+def pca_smallest_directions(X, k):
+    centred = X - X.mean(axis=0)
+    return centred @ np.linalg.svd(centred, full_matrices=False)[2][-k:].T
+
+
+def pca_returns_directions(X, k):
+    return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][:k]
+
+
+def evr_not_squared(X):
+    S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    return S / S.sum()
+
+
+def evr_ascending(X):
+    return evr_ok(X)[::-1]
+
+
+def evr_unnormalised(X):
+    return np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2
+
+
+def _nearest(points, k, exclude_self=True):
+    d = ((points[:, None, :] - points[None, :, :]) ** 2).sum(-1)
+    if exclude_self:
+        np.fill_diagonal(d, np.inf)
+    return np.argsort(d, axis=1)[:, :k]
+
+
+def overlap_includes_self(high, low, k):
+    a, b = _nearest(high, k, False), _nearest(low, k, False)
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a, b)]))
+
+
+def overlap_counts_not_fraction(high, low, k):
+    a, b = _nearest(high, k), _nearest(low, k)
+    return float(np.mean([len(set(x) & set(y)) for x, y in zip(a, b)]))
+
+
+def overlap_position_by_position(high, low, k):
+    a, b = _nearest(high, k), _nearest(low, k)
+    return float((a == b).mean())
+
+
 WRONG = {
     ("01_words/01_sliding_window", "build_vocab"): [
         (vocab_ignores_min_count, "must be left out"),
@@ -335,6 +407,22 @@ WRONG = {
         (spearman_pearson, "Pearson's r of the raw values"),
         (spearman_argsort, "not their ranks"),
         (spearman_ordinal_ties, "average of their ranks"),
+    ],
+    (W4, "pca"): [
+        (pca_not_centred, "centre X"),
+        (pca_returns_u, "returned U alone"),
+        (pca_smallest_directions, "*least* variance"),
+        (pca_returns_directions, "returned the 2 directions"),
+    ],
+    (W4, "explained_variance_ratio"): [
+        (evr_not_squared, "*square*"),
+        (evr_ascending, "wrong order"),
+        (evr_unnormalised, "sums to"),
+    ],
+    (W4, "neighbour_overlap"): [
+        (overlap_includes_self, "its own nearest neighbour"),
+        (overlap_counts_not_fraction, "above 1"),
+        (overlap_position_by_position, "is not the mean share"),
     ],
 }
 
@@ -404,7 +492,7 @@ def test_non_function_answer_is_incorrect():
 
 
 def test_unknown_notebook_and_exercise_names_are_helpful():
-    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec, 01_words/03_similarity"):
+    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec, 01_words/03_similarity, 01_words/04"):
         exercises("01_words/99_nope")
     ex = exercises("01_words/01_sliding_window")
     with pytest.raises(AttributeError, match="its exercises are: build_vocab, skipgram_pairs, ppmi"):

@@ -49,3 +49,14 @@ def test_benchmark_loaders():
     sections = {q[0] for q in an}
     assert "capital-common-countries" in sections and any(s.startswith("gram") for s in sections)
     assert all(w == w.lower() for q in an[:100] for w in q[1:])
+
+
+def test_neighbour_overlap_is_one_for_a_scaled_copy_and_lower_for_a_squashed_map():
+    rng = np.random.default_rng(0)
+    high = rng.normal(size=(40, 6))
+    assert evaluate.neighbour_overlap(high, 3 * high, k=5) == 1.0
+    assert evaluate.neighbour_overlap(high, high[:, :1], k=5) < 0.6
+    with pytest.raises(ValueError, match="same number of rows"):
+        evaluate.neighbour_overlap(high, high[:10], k=3)
+    with pytest.raises(ValueError, match="k must be between 1 and 39"):
+        evaluate.neighbour_overlap(high, high, k=40)

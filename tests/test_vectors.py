@@ -58,3 +58,27 @@ def test_gensim_round_trip(emb):
     assert kv.most_similar("cat", topn=1)[0][0] == "dog"
     back = Embeddings.from_gensim(kv)
     assert back.keys == emb.keys and np.allclose(back.vectors, emb.vectors)
+
+
+def test_projector_export_reads_back_with_tensorboards_plugin(emb, tmp_path):
+    pytest.importorskip("tensorboard")
+    from google.protobuf import text_format
+    from tensorboard.plugins.projector import projector_config_pb2
+    from tensorboard.plugins.projector.projector_plugin import _read_tensor_tsv_file
+
+    folder = emb.to_projector(tmp_path / "proj", metadata={"group": ["pet"] * 2 + ["vehicle"] * 2 + ["royal tab\there"] * 4})
+    config = text_format.Parse((folder / "projector_config.pbtxt").read_text(), projector_config_pb2.ProjectorConfig())
+    (info,) = config.embeddings
+    assert info.tensor_name == "embedding" and list(info.tensor_shape) == [8, 4]
+    tensors = _read_tensor_tsv_file(str(folder / info.tensor_path))
+    assert np.allclose(tensors, emb.vectors, atol=1e-5)
+    lines = (folder / info.metadata_path).read_text().splitlines()
+    assert lines[0] == "key\tgroup" and len(lines) == 9
+    assert lines[5] == "king\troyal tab here"  # tabs inside labels cannot break the columns
+
+
+def test_projector_export_single_column_has_no_header(emb, tmp_path):
+    folder = emb.to_projector(tmp_path)
+    assert (folder / "metadata.tsv").read_text().splitlines() == emb.keys
+    with pytest.raises(ValueError, match="metadata column 'g' has 1 values for 8 keys"):
+        emb.to_projector(tmp_path, metadata={"g": ["x"]})
