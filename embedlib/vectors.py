@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Embeddings", "normalize"]
+__all__ = ["Embeddings", "normalize", "project"]
 
 
 def normalize(vectors: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -26,6 +26,19 @@ def normalize(vectors: np.ndarray, axis: int = -1) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float64 if np.asarray(vectors).dtype == np.float64 else np.float32)
     norms = np.linalg.norm(vectors, axis=axis, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
+
+
+def project(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Signed length of each row's shadow on ``direction``: ``v · d / |d|``.
+
+    >>> project(np.array([[3.0, 4.0], [1.0, 0.0]]), np.array([0.0, 2.0])).tolist()
+    [4.0, 0.0]
+    """
+    direction = np.asarray(direction, dtype=np.float64)
+    norm = np.linalg.norm(direction)
+    if norm == 0:
+        raise ValueError("direction must not be the zero vector")
+    return np.asarray(vectors, dtype=np.float64) @ (direction / norm)
 
 
 class Embeddings:

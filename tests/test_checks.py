@@ -86,7 +86,27 @@ def overlap_ok(high, low, k):
 
 
 W1, W2, W3 = "01_words/01_sliding_window", "01_words/02_word2vec", "01_words/03_similarity"
-W4 = "01_words/04_visualisation"
+def cos_add_ok(unit, a, b, c):
+    scores = (unit[b] - unit[a] + unit[c]) @ unit.T
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def _shifted(unit, i):
+    return (unit @ unit[i] + 1) / 2
+
+
+def cos_mul_ok(unit, a, b, c):
+    scores = _shifted(unit, b) * _shifted(unit, c) / (_shifted(unit, a) + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def project_ok(vectors, direction):
+    return vectors @ (direction / np.linalg.norm(direction))
+
+
+W4, W5 = "01_words/04_visualisation", "01_words/05_geometry"
 RIGHT = {
     (W1, "build_vocab"): build_vocab_ok,
     (W1, "skipgram_pairs"): skipgram_pairs_ok,
@@ -100,6 +120,9 @@ RIGHT = {
     (W4, "pca"): pca_ok,
     (W4, "explained_variance_ratio"): evr_ok,
     (W4, "neighbour_overlap"): overlap_ok,
+    (W5, "three_cos_add"): cos_add_ok,
+    (W5, "three_cos_mul"): cos_mul_ok,
+    (W5, "project"): project_ok,
 }
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -352,6 +375,49 @@ def overlap_position_by_position(high, low, k):
     return float((a == b).mean())
 
 
+def cos_add_keeps_question_words(unit, a, b, c):
+    return int(np.argmax((unit[b] - unit[a] + unit[c]) @ unit.T))
+
+
+def cos_add_wrong_order(unit, a, b, c):
+    scores = (unit[a] - unit[b] + unit[c]) @ unit.T
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def cos_add_returns_word_vector(unit, a, b, c):
+    return unit[b] - unit[a] + unit[c]
+
+
+def cos_mul_unshifted(unit, a, b, c):
+    scores = (unit @ unit[b]) * (unit @ unit[c]) / (unit @ unit[a] + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def cos_mul_multiplies_a(unit, a, b, c):
+    scores = _shifted(unit, b) * _shifted(unit, c) * _shifted(unit, a)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def cos_mul_is_cos_add(unit, a, b, c):
+    return cos_add_ok(unit, a, b, c)
+
+
+def project_unnormalised(vectors, direction):
+    return vectors @ direction
+
+
+def project_cosine(vectors, direction):
+    return project_ok(vectors, direction) / np.linalg.norm(vectors, axis=1)
+
+
+def project_vector_projection(vectors, direction):
+    d = direction / np.linalg.norm(direction)
+    return np.outer(vectors @ d, d)
+
+
 WRONG = {
     ("01_words/01_sliding_window", "build_vocab"): [
         (vocab_ignores_min_count, "must be left out"),
@@ -424,6 +490,21 @@ WRONG = {
         (overlap_counts_not_fraction, "above 1"),
         (overlap_position_by_position, "is not the mean share"),
     ],
+    (W5, "three_cos_add"): [
+        (cos_add_keeps_question_words, "leave a, b and c out"),
+        (cos_add_wrong_order, "that is a - b + c"),
+        (cos_add_returns_word_vector, "index of one word"),
+    ],
+    (W5, "three_cos_mul"): [
+        (cos_mul_unshifted, "shift each cosine"),
+        (cos_mul_multiplies_a, "divide by the similarity to a"),
+        (cos_mul_is_cos_add, "that is 3CosAdd"),
+    ],
+    (W5, "project"): [
+        (project_unnormalised, "normalise the direction"),
+        (project_cosine, "is the cosine"),
+        (project_vector_projection, "one number per row"),
+    ],
 }
 
 ALL = [(nb, e.name) for nb, items in NOTEBOOKS.items() for e in items]
@@ -492,7 +573,7 @@ def test_non_function_answer_is_incorrect():
 
 
 def test_unknown_notebook_and_exercise_names_are_helpful():
-    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec, 01_words/03_similarity, 01_words/04"):
+    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec, 01_words/03_similarity, 01_words/04_visualisation, 01_words/05_geometry"):
         exercises("01_words/99_nope")
     ex = exercises("01_words/01_sliding_window")
     with pytest.raises(AttributeError, match="its exercises are: build_vocab, skipgram_pairs, ppmi"):

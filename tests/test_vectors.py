@@ -82,3 +82,11 @@ def test_projector_export_single_column_has_no_header(emb, tmp_path):
     assert (folder / "metadata.tsv").read_text().splitlines() == emb.keys
     with pytest.raises(ValueError, match="metadata column 'g' has 1 values for 8 keys"):
         emb.to_projector(tmp_path, metadata={"g": ["x"]})
+
+
+def test_project_is_the_signed_shadow_length():
+    from embedlib.vectors import project
+
+    assert project(np.array([[3.0, 4.0], [-2.0, 1.0]]), np.array([10.0, 0.0])).tolist() == [3.0, -2.0]
+    with pytest.raises(ValueError, match="zero vector"):
+        project(np.eye(2), np.zeros(2))
