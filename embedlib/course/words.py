@@ -204,6 +204,14 @@ _KEEP_CASES = [
 ]
 
 
+def _as_number(got, label):
+    """The answer as a float, or feedback saying one number was expected."""
+    try:
+        return float(got)
+    except (TypeError, ValueError):
+        raise Incorrect(f"Expected `{label}` to return one number; got {show(got)}") from None
+
+
 def _as_array(got, label, n):
     try:
         got = np.asarray(got.detach().cpu() if hasattr(got, "detach") else got, dtype=float)
@@ -347,10 +355,7 @@ def _check_cosine_similarity(cosine_similarity) -> str:
     for u, v in _COSINE_CASES:
         label = f"cosine_similarity({show(u.tolist())}, {show(v.tolist())})"
         got = call(cosine_similarity, u.copy(), v.copy(), _label=label)
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            raise Incorrect(f"Expected `{label}` to return one number; got {show(got)}") from None
+        got = _as_number(got, label)
         expected = float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
         if np.isclose(got, expected, atol=1e-6):
             continue
@@ -436,10 +441,7 @@ def _check_spearman_rho(spearman_rho) -> str:
     for x, y in _RHO_CASES:
         label = f"spearman_rho({show(x.tolist())}, {show(y.tolist())})"
         got = call(spearman_rho, x.copy(), y.copy(), _label=label)
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            raise Incorrect(f"Expected `{label}` to return one number; got {show(got)}") from None
+        got = _as_number(got, label)
         expected = float(spearmanr(x, y).statistic)
         if np.isclose(got, expected, atol=1e-6):
             continue
@@ -571,10 +573,7 @@ def _check_neighbour_overlap(neighbour_overlap) -> str:
     for h, low, k in cases:
         label = f"neighbour_overlap(high {h.shape}, low {low.shape}, k={k})"
         got = call(neighbour_overlap, h.copy(), low.copy(), k, _label=label)
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            raise Incorrect(f"Expected `{label}` to return one number; got {show(got)}") from None
+        got = _as_number(got, label)
         from ..evaluate import neighbour_overlap as reference
 
         expected = reference(h, low, k)
