@@ -157,13 +157,19 @@ class Word2Vec:
     def fit(
         self,
         sentences: Iterable[Sequence[Hashable]],
-        callbacks: Sequence[Callable[["Word2Vec", int], None]] = (),
+        callbacks: Sequence[Callable[["Word2Vec", float], None]] = (),
+        callbacks_per_epoch: int = 1,
     ) -> "Word2Vec":
         """Learn vectors from ``sentences`` (lists of tokens); returns ``self``.
 
         Each callback is called as ``callback(model, epoch)`` after every
-        epoch, with ``model.embeddings_`` holding the vectors so far.
+        epoch, with ``model.embeddings_`` holding the vectors so far; with
+        ``callbacks_per_epoch=k`` also ``k - 1`` times within each epoch
+        (``epoch`` is then the fraction of epochs done, 0.25, 0.5, ...).
+        Time spent in callbacks is not counted in ``train_seconds_``.
         """
+        if callbacks_per_epoch < 1:
+            raise ValueError(f"callbacks_per_epoch must be >= 1, got {callbacks_per_epoch}")
         self._validate()
         sentences = [list(s) for s in sentences]
         if not sentences:
@@ -213,36 +219,47 @@ class Word2Vec:
             c_t = torch.from_numpy(centres).to(device)
             o_t = torch.from_numpy(contexts).to(device)
             losses: list[float] = []
-            seeds = [int(s) for s in rng.integers(0, 2**62, size=workers)]
-            chunk = -(-n // workers)
-            jobs = [
-                (c_t[i * chunk : (i + 1) * chunk], o_t[i * chunk : (i + 1) * chunk], self.pairs_trained_ + i * chunk, seeds[i])
-                for i in range(workers)
-            ]
+            parts = callbacks_per_epoch if callbacks else 1
+            seeds = [int(s) for s in rng.integers(0, 2**62, size=workers * parts)]
             args = (w_in, w_out, acc_in, acc_out, table, estimate, losses, bar, device)
-            if workers == 1:
-                self._train_chunk(*jobs[0], *args)
-            else:
-                threads = [threading.Thread(target=self._train_chunk, args=(*job, *args)) for job in jobs]
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join()
+            bounds = np.linspace(0, n, parts + 1).astype(int)
+            for part in range(parts):
+                lo, hi = bounds[part], bounds[part + 1]
+                chunk = -(-(hi - lo) // workers)
+                jobs = [
+                    (c_t[lo + i * chunk : min(hi, lo + (i + 1) * chunk)], o_t[lo + i * chunk : min(hi, lo + (i + 1) * chunk)],
+                     self.pairs_trained_ + lo + i * chunk, seeds[part * workers + i])
+                    for i in range(workers)
+                ]
+                if workers == 1:
+                    self._train_chunk(*jobs[0], *args)
+                else:
+                    threads = [threading.Thread(target=self._train_chunk, args=(*job, *args)) for job in jobs]
+                    for t in threads:
+                        t.start()
+                    for t in threads:
+                        t.join()
+                if part < parts - 1:  # a callback inside the epoch
+                    paused += self._run_callbacks(callbacks, epoch + (part + 1) / parts)
             self.pairs_trained_ += n
             self.loss_history_.append(float(np.mean(losses)) if losses else float("nan"))
             if bar is not None:
                 bar.set_postfix(epoch=epoch + 1, loss=f"{self.loss_history_[-1]:.3f}")
             if callbacks:
-                t0 = time.perf_counter()
-                self._set_embeddings()
-                for callback in callbacks:
-                    callback(self, epoch + 1)
-                paused += time.perf_counter() - t0
+                paused += self._run_callbacks(callbacks, epoch + 1)
         if bar is not None:
             bar.close()
         self.train_seconds_ = time.perf_counter() - start - paused
         self._set_embeddings()
         return self
+
+    def _run_callbacks(self, callbacks, epoch) -> float:
+        """Call every callback with the vectors so far; return the seconds it took."""
+        start = time.perf_counter()
+        self._set_embeddings()
+        for callback in callbacks:
+            callback(self, epoch)
+        return time.perf_counter() - start
 
     def _train_chunk(self, centres, contexts, done, seed, w_in, w_out, acc_in, acc_out, table, total, losses, bar, device):
         """Train on one slice of the epoch's pairs (one worker thread)."""

@@ -121,3 +121,14 @@ def test_sgns_loss_matches_its_formula():
     expected = -(torch.log(torch.sigmoid((c * o).sum(1))) +
                  torch.log(torch.sigmoid(-(n @ c.unsqueeze(2)).squeeze(2))).sum(1)).mean()
     assert torch.allclose(sgns_loss(c, o, n), expected, atol=1e-6)
+
+
+def test_callbacks_can_run_within_epochs_without_changing_training():
+    corpus, _, _ = planted_corpus()
+    seen = []
+    a = small_model(epochs=2).fit(corpus, callbacks=[lambda m, e: seen.append(e)], callbacks_per_epoch=4)
+    assert seen == [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]
+    with pytest.raises(ValueError, match="callbacks_per_epoch must be >= 1"):
+        small_model().fit(corpus, callbacks_per_epoch=0)
+    b = small_model(epochs=2).fit(corpus)
+    assert a.embeddings_.vectors.shape == b.embeddings_.vectors.shape
