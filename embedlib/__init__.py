@@ -5,6 +5,7 @@ Modules, one concern each:
 - :mod:`embedlib.data` — loaders for the data that ships with the course's dependencies
 - :mod:`embedlib.text` — tokenise, vocabulary, sliding windows, co-occurrence, PPMI
 - :mod:`embedlib.word2vec` — skip-gram with negative sampling for any token sequences
+- :mod:`embedlib.walks` — DeepWalk and node2vec random walks on graphs
 - :mod:`embedlib.vectors` — the :class:`~embedlib.vectors.Embeddings` type used everywhere
 - :mod:`embedlib.evaluate` — word similarity, analogies
 - :mod:`embedlib.plot` — the figures the chapters share
