@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL_OPTS := --nbval-current-env --nbval-cell-timeout=300
 
-.PHONY: setup book test test-fast lab release outputs lock bench clean
+.PHONY: setup book test test-fast lab release outputs lock bench bench-walks clean
 
 setup: $(STAMP)
 
@@ -57,9 +57,20 @@ lock: $(STAMP)
 	(sed -n '/^#/p' requirements-lock.txt; cat requirements-lock.body) > requirements-lock.new
 	mv requirements-lock.new requirements-lock.txt; rm -f requirements-lock.body
 
-bench: $(STAMP)
+bench: $(STAMP) bench-walks
 	$(BIN)/python benchmarks/notebook_times.py
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py
+
+# The peer walkers pin older numpy, so they get an environment of their own
+# (never the test environment).
+BENCH_VENV := .bench-venv
+$(BENCH_VENV)/.installed:
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --disable-pip-version-check -q node2vec pecanpy networkx
+	@touch $@
+
+bench-walks: $(STAMP) $(BENCH_VENV)/.installed
+	$(BIN)/python benchmarks/walks_vs_peers.py --peer-python $(BENCH_VENV)/bin/python
 
 clean:
 	rm -rf _build .pytest_cache
