@@ -23,7 +23,9 @@ __all__ = ["Embeddings", "normalize", "project"]
 
 def normalize(vectors: np.ndarray, axis: int = -1) -> np.ndarray:
     """Scale vectors to unit L2 length; all-zero vectors stay zero."""
-    vectors = np.asarray(vectors, dtype=np.float64 if np.asarray(vectors).dtype == np.float64 else np.float32)
+    vectors = np.asarray(vectors)
+    if vectors.dtype != np.float64:
+        vectors = vectors.astype(np.float32)
     norms = np.linalg.norm(vectors, axis=axis, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
 

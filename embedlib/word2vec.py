@@ -225,20 +225,8 @@ class Word2Vec:
             bounds = np.linspace(0, n, parts + 1).astype(int)
             for part in range(parts):
                 lo, hi = bounds[part], bounds[part + 1]
-                chunk = -(-(hi - lo) // workers)
-                jobs = [
-                    (c_t[lo + i * chunk : min(hi, lo + (i + 1) * chunk)], o_t[lo + i * chunk : min(hi, lo + (i + 1) * chunk)],
-                     self.pairs_trained_ + lo + i * chunk, seeds[part * workers + i])
-                    for i in range(workers)
-                ]
-                if workers == 1:
-                    self._train_chunk(*jobs[0], *args)
-                else:
-                    threads = [threading.Thread(target=self._train_chunk, args=(*job, *args)) for job in jobs]
-                    for t in threads:
-                        t.start()
-                    for t in threads:
-                        t.join()
+                self._train_slice(c_t[lo:hi], o_t[lo:hi], self.pairs_trained_ + lo,
+                                  seeds[part * workers : (part + 1) * workers], args)
                 if part < parts - 1:  # a callback inside the epoch
                     paused += self._run_callbacks(callbacks, epoch + (part + 1) / parts)
             self.pairs_trained_ += n
@@ -252,6 +240,22 @@ class Word2Vec:
         self.train_seconds_ = time.perf_counter() - start - paused
         self._set_embeddings()
         return self
+
+    def _train_slice(self, centres, contexts, done, seeds, args) -> None:
+        """Train on consecutive pairs, split evenly among the worker threads."""
+        chunk = -(-len(centres) // len(seeds))
+        jobs = [
+            (centres[i * chunk : (i + 1) * chunk], contexts[i * chunk : (i + 1) * chunk], done + i * chunk, seed)
+            for i, seed in enumerate(seeds)
+        ]
+        if len(jobs) == 1:
+            self._train_chunk(*jobs[0], *args)
+            return
+        threads = [threading.Thread(target=self._train_chunk, args=(*job, *args)) for job in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
 
     def _run_callbacks(self, callbacks, epoch) -> float:
         """Call every callback with the vectors so far; return the seconds it took."""
