@@ -1,7 +1,6 @@
 """The grader: full marks for the solution, zero for the untouched student
 notebook, and a row with a reason for every kind of broken submission."""
 import csv
-import json
 import subprocess
 import sys
 from pathlib import Path

@@ -17,7 +17,7 @@ def small_weighted_graph():
     return g
 
 
-def transitions(walks, step_from=1):
+def transitions(walks):
     """Counts of x for each (t, v) among consecutive triples (t, v, x)."""
     out = {}
     for row in walks.sentences():
