@@ -153,7 +153,6 @@ def grade_file(path: str | Path, timeout: float = 300, check_timeout: float = 60
             return sub.fail(f"unknown notebook id {nb_id!r}")
         sub.notebook_id = nb_id
         problems: list[str] = []
-        raised = False
         if not any(c.cell_type == "code" for c in nb.cells):
             problems.append("the notebook has no code cells")
         deadline = start + timeout
@@ -169,20 +168,7 @@ def grade_file(path: str | Path, timeout: float = 300, check_timeout: float = 60
                 resources={"metadata": {"path": workdir}},
             )
             with client.setup_kernel():
-                for index, cell in enumerate(nb.cells):
-                    if cell.cell_type != "code":
-                        continue
-                    left = deadline - time.monotonic()
-                    if left < 1:
-                        problems.append(f"time limit of {timeout:g} s reached; cells from {index} on were not run")
-                        break
-                    if _execute(client, cell, index, left):
-                        problems.append(f"cell {index} timed out (time limit {timeout:g} s) and was interrupted")
-                        continue
-                    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-                    if errors and not raised:
-                        raised = True
-                        problems.append(f"cell {index} raised {errors[0].get('ename')}: {errors[0].get('evalue', '')[:200]}")
+                problems += _run_cells(client, nb, deadline, timeout)
                 nonce = secrets.token_hex(8)
                 for exercise in NOTEBOOKS[nb_id]:
                     sub.results.append(_run_check(client, nb, nb_id, exercise, nonce, check_timeout))
@@ -194,6 +180,27 @@ def grade_file(path: str | Path, timeout: float = 300, check_timeout: float = 60
     finally:
         sub.seconds = time.monotonic() - start
     return sub
+
+
+def _run_cells(client, nb, deadline: float, timeout: float) -> list[str]:
+    """Run the submission's code cells until the deadline; return what went wrong."""
+    problems: list[str] = []
+    raised = False
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        left = deadline - time.monotonic()
+        if left < 1:
+            problems.append(f"time limit of {timeout:g} s reached; cells from {index} on were not run")
+            break
+        if _execute(client, cell, index, left):
+            problems.append(f"cell {index} timed out (time limit {timeout:g} s) and was interrupted")
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors and not raised:
+            raised = True
+            problems.append(f"cell {index} raised {errors[0].get('ename')}: {errors[0].get('evalue', '')[:200]}")
+    return problems
 
 
 def _execute(client, cell, index: int, limit: float) -> bool:
