@@ -12,10 +12,21 @@ graph then share walks, as words that share contexts share sentences.
   otherwise (move outwards). Low ``q`` explores outwards like depth-first
   search; high ``q`` stays local like breadth-first search.
 
-The graph is stored as CSR arrays and every step moves all walkers at once
-with numpy. Biased steps use rejection sampling: propose a neighbour by edge
-weight, accept it with probability ``alpha / max(alpha)``; this draws exactly
-from node2vec's distribution without precomputing a table per edge.
+The graph is stored as CSR arrays (each node's neighbours sorted, with their
+edge weights). A loop compiled with numba moves each walker step by step;
+chunks of walkers run in parallel on all cores, each chunk with its own
+seeded generator, so the walks depend on the seed and not on the number of
+cores. Biased steps use rejection sampling: propose a neighbour by edge
+weight, accept it with probability ``alpha / max(alpha)``, where ``alpha``
+needs one binary search in the previous node's sorted neighbours. This
+draws exactly from node2vec's distribution without precomputing a table per
+edge, which is what makes the ``node2vec`` package slow to start.
+
+(An earlier version moved all walkers at once with numpy. That is fast for
+uniform walks, but a biased step then needs a membership test for every
+walker against one global array of edge keys, and the rejection loop runs
+over ever smaller arrays; the compiled loop is 3 to 10 times faster. See
+``benchmarks/walks_vs_peers.py``.)
 
 Example
 -------
@@ -31,6 +42,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit, prange
+
+from ._rng import below, next_bits, seed_state, uniform
 
 __all__ = ["CSRGraph", "Walks", "random_walks", "node2vec_weights"]
 
@@ -65,20 +79,13 @@ class CSRGraph:
         return np.diff(self.indptr)
 
     def __post_init__(self) -> None:
-        n = len(self.nodes)
-        # one sorted key per edge, row * n + column, for vectorised membership tests
-        self._keys = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr)) * n + self.indices
         self._cum = np.cumsum(self.weights)
         self.unweighted = bool(len(self.weights) == 0 or np.all(self.weights == self.weights[0]))
 
     def has_edge(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Vectorised: is ``v[i]`` a neighbour of ``u[i]``? (binary search in u's sorted row)"""
-        n = len(self.nodes)
-        keys = self._keys
-        wanted = u.astype(np.int64) * n + v
-        pos = np.searchsorted(keys, wanted)
-        pos = np.minimum(pos, len(keys) - 1)
-        return keys[pos] == wanted if len(keys) else np.zeros(len(u), dtype=bool)
+        u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+        return _has_edges(self.indptr, self.indices, u, v)
 
 
 @dataclass
@@ -97,23 +104,84 @@ class Walks:
         return len(self.array)
 
 
-def _first_order_step(g: CSRGraph, cur: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One weighted step for every walker (walkers on nodes without edges get -1)."""
-    start, end = g.indptr[cur], g.indptr[cur + 1]
-    if g.unweighted:  # all weights equal: a uniform choice among the neighbours
-        deg = end - start
-        pos = start + (rng.random(len(cur)) * deg).astype(np.int64)
-        nxt = g.indices[np.minimum(pos, max(len(g.indices) - 1, 0))] if len(g.indices) else np.zeros_like(cur)
-        return np.where(deg > 0, nxt, -1)
-    cum = g._cum
-    before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
-    total = cum[np.maximum(end - 1, 0)] - before
-    stuck = (end == start) | (total <= 0)
-    target = before + rng.random(len(cur)) * total
-    pos = np.searchsorted(cum, target, side="right")
-    pos = np.clip(pos, start, np.maximum(end - 1, start))
-    nxt = g.indices[np.minimum(pos, len(g.indices) - 1)] if len(g.indices) else np.zeros_like(cur)
-    return np.where(stuck, -1, nxt)
+@njit(inline="always")
+def _propose(indptr, indices, cum, weighted, cur, bits):
+    """A neighbour of ``cur`` drawn in proportion to edge weight (-1 if it has none)."""
+    lo, hi = indptr[cur], indptr[cur + 1]
+    if lo == hi:
+        return -1
+    if not weighted:
+        return indices[lo + below(bits, hi - lo)]
+    before = cum[lo - 1] if lo > 0 else 0.0
+    total = cum[hi - 1] - before
+    if total <= 0:
+        return -1
+    target = before + uniform(bits) * total
+    a, b = lo, hi - 1  # the first position whose running total exceeds the target
+    while a < b:
+        mid = (a + b) // 2
+        if cum[mid] > target:
+            b = mid
+        else:
+            a = mid + 1
+    return indices[a]
+
+
+@njit(inline="always")
+def _is_neighbour(indptr, indices, u, v):
+    """Binary search for ``v`` in ``u``'s sorted neighbours."""
+    a, b = indptr[u], indptr[u + 1]
+    while a < b:
+        mid = (a + b) // 2
+        if indices[mid] < v:
+            a = mid + 1
+        else:
+            b = mid
+    return a < indptr[u + 1] and indices[a] == v
+
+
+@njit(cache=True)
+def _has_edges(indptr, indices, u, v):
+    out = np.empty(len(u), dtype=np.bool_)
+    for i in range(len(u)):
+        out[i] = _is_neighbour(indptr, indices, u[i], v[i])
+    return out
+
+
+_CHUNK = 256  # walkers per seeded chunk
+
+
+@njit(parallel=True, nogil=True, cache=True)
+def _walk(indptr, indices, cum, weighted, starts, walk_length, inv_p, inv_q, seed, out):
+    """Fill ``out[i]`` with a walk from ``starts[i]`` (``-1`` after a dead end)."""
+    biased = inv_p != 1.0 or inv_q != 1.0
+    alpha_max = max(inv_p, 1.0, inv_q)
+    n_chunks = (len(starts) + _CHUNK - 1) // _CHUNK
+    for chunk in prange(n_chunks):
+        state = seed_state(seed * 1_000_003 + chunk)
+        for w in range(chunk * _CHUNK, min(len(starts), (chunk + 1) * _CHUNK)):
+            prev = -1
+            cur = starts[w]
+            out[w, 0] = cur
+            for step in range(1, walk_length):
+                while True:  # rejection sampling; a uniform walk accepts every proposal
+                    state, bits = next_bits(state)
+                    nxt = _propose(indptr, indices, cum, weighted, cur, bits)
+                    if nxt < 0 or not biased or prev < 0:
+                        break
+                    if nxt == prev:
+                        alpha = inv_p
+                    elif _is_neighbour(indptr, indices, prev, nxt):
+                        alpha = 1.0
+                    else:
+                        alpha = inv_q
+                    state, bits = next_bits(state)
+                    if uniform(bits) * alpha_max < alpha:
+                        break
+                if nxt < 0:
+                    break  # a dead end: the rest of the row stays -1
+                out[w, step] = nxt
+                prev, cur = cur, nxt
 
 
 def node2vec_weights(graph, prev, cur, p: float, q: float, weight: str | None = "weight") -> dict:
@@ -156,29 +224,9 @@ def random_walks(
         if not value > 0:
             raise ValueError(f"{name} must be > 0, got {value!r}")
     g = graph if isinstance(graph, CSRGraph) else CSRGraph.from_networkx(graph, weight=weight)
-    rng = np.random.default_rng(seed)
     n = len(g.nodes)
     starts = np.tile(np.arange(n, dtype=np.int64), num_walks)
     walks = np.full((len(starts), walk_length), -1, dtype=np.int64)
-    walks[:, 0] = starts
-    if walk_length == 1:
-        return Walks(walks, g.nodes)
-    walks[:, 1] = _first_order_step(g, starts, rng)
-    biased = not (p == 1 and q == 1)
-    alpha_max = max(1.0 / p, 1.0, 1.0 / q)
-    for step in range(2, walk_length):
-        prev, cur = walks[:, step - 2], walks[:, step - 1]
-        alive = np.flatnonzero(cur >= 0)
-        if not biased:
-            walks[alive, step] = _first_order_step(g, cur[alive], rng)
-            continue
-        todo = alive
-        while len(todo):  # rejection sampling: propose by weight, accept by alpha
-            proposal = _first_order_step(g, cur[todo], rng)
-            stuck = proposal < 0
-            t = prev[todo]
-            alpha = np.where(proposal == t, 1.0 / p, np.where(g.has_edge(t, proposal), 1.0, 1.0 / q))
-            accept = stuck | (rng.random(len(todo)) * alpha_max < alpha)
-            walks[todo[accept], step] = proposal[accept]
-            todo = todo[~accept]
+    _walk(g.indptr, g.indices, g._cum, not g.unweighted, starts, walk_length, 1.0 / p, 1.0 / q,
+          int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0] >> np.uint64(1)), walks)
     return Walks(walks, g.nodes)

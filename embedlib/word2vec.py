@@ -1,27 +1,26 @@
-"""Skip-gram with negative sampling (word2vec), in PyTorch, for any token sequences.
+"""Skip-gram with negative sampling (word2vec) for any token sequences.
 
-Words here; item sessions and graph walks in later chapters. The training
-step is written out by hand rather than with autograd: for a batch of
-(centre, context) pairs and ``negative`` noise words per pair it gathers the
-vectors, computes the sigmoid scores, and adds the gradient straight back
-into the two weight matrices with ``index_add_``. That keeps the hot loop to
-a dozen tensor operations per batch. Several worker threads update the
-shared matrices at once without locks ("Hogwild!"), as the reference C code
-and gensim do.
+Words here; item sessions and graph walks in later chapters. Two backends
+train the same model:
 
-Two departures from the reference implementation make it fast on a CPU.
-First, the noise words are shared: each batch of ``batch_size`` pairs draws
-``shared_noise`` noise words once, every pair scores all of them with one
-matrix product, and each is weighted ``negative / shared_noise`` so that the
-expected gradient is the one of ``negative`` noise words per pair. Sharing
-negatives to turn many small dot products into a matrix product is the idea
-of Ji et al. (2016), "Parallelizing Word2Vec in Shared and Distributed
-Memory". Second, batches sum many updates to frequent words, which plain SGD
-must pay for with a small learning rate. The default
-optimiser is therefore a row-wise Adagrad: each row of each matrix keeps the
+- ``"compiled"`` (the default on the CPU): the reference algorithm, one
+  (centre, context) pair at a time, in a loop compiled by numba
+  (:mod:`embedlib._sgns`). Several worker threads update the shared
+  matrices at once without locks ("Hogwild!"), as the reference C code and
+  gensim do.
+- ``"torch"`` (the default on a GPU): batches of pairs, with the gradient
+  written out by hand rather than with autograd, and added back with
+  ``index_add_``. Each batch of ``batch_size`` pairs draws ``shared_noise``
+  noise words once and scores them all with one matrix product, each
+  weighted ``negative / shared_noise`` so that the expected gradient is the
+  one of ``negative`` noise words per pair: the idea of Ji et al. (2016),
+  "Parallelizing Word2Vec in Shared and Distributed Memory". Large batches
+  are what a GPU needs.
+
+Both default to a row-wise Adagrad: each row of each matrix keeps the
 running sum of its squared gradients and is updated by
 ``lr * grad / sqrt(sum)``, so frequent words take small steps and rare words
-large ones. On the course's Wikipedia sample it reaches in one epoch the
+large ones. On the course's Wikipedia sample one epoch reaches the
 WordSim353 score that plain SGD needs ten or more for (see
 ``benchmarks/word2vec_vs_gensim.py``). ``optimizer="sgd"`` gives classic
 word2vec updates.
@@ -75,16 +74,20 @@ class Word2Vec:
     epochs : passes over the data.
     optimizer : "adagrad" (row-wise, the default) or "sgd".
     lr : initial learning rate, decayed linearly to ``min_lr``; None picks
-        0.2 for adagrad and 0.025 (word2vec's) for sgd.
+        0.1 for adagrad (0.2 with the torch backend's batches) and 0.025
+        (word2vec's) for sgd.
     min_lr : the learning rate at the end of training.
-    batch_size : pairs per update.
+    batch_size : pairs per update (torch backend only; None means 1024).
     shared_noise : noise words drawn per batch and shared by all its pairs,
         each weighted ``negative / shared_noise`` so that every pair still
-        sees ``negative`` noise words in expectation.
+        sees ``negative`` noise words in expectation (torch backend only;
+        None means 256).
     workers : threads updating the shared weights (CPU only).
     seed : seeds subsampling, windows, shuffling, noise and initial vectors.
         With ``workers=1`` a run is exactly reproducible.
     device : "cpu" or "cuda".
+    backend : "compiled", "torch", or "auto" (compiled on the CPU, torch on
+        a GPU).
     progress : show a progress bar.
 
     Attributes after ``fit``
@@ -108,11 +111,12 @@ class Word2Vec:
         optimizer: str = "adagrad",
         lr: float | None = None,
         min_lr: float = 1e-4,
-        batch_size: int = 1024,
-        shared_noise: int = 256,
+        batch_size: int | None = None,
+        shared_noise: int | None = None,
         workers: int = 2,
         seed: int = 0,
         device: str = "cpu",
+        backend: str = "auto",
         progress: bool = True,
     ) -> None:
         self.dim = dim
@@ -129,15 +133,17 @@ class Word2Vec:
         self.workers = workers
         self.seed = seed
         self.device = device
+        self.backend = backend
         self.progress = progress
 
     # -- validation ------------------------------------------------------------
     _CONSTRAINTS = {
         "dim": (int, 1), "window": (int, 1), "negative": (int, 1), "min_count": (int, 1),
-        "epochs": (int, 1), "batch_size": (int, 1), "shared_noise": (int, 1), "workers": (int, 1),
+        "epochs": (int, 1), "workers": (int, 1),
         "sample": (float, 0.0), "min_lr": (float, 0.0),
     }
-    _DEFAULT_LR = {"adagrad": 0.2, "sgd": 0.025}
+    _DEFAULT_LR = {("compiled", "adagrad"): 0.1, ("torch", "adagrad"): 0.2,
+                   ("compiled", "sgd"): 0.025, ("torch", "sgd"): 0.025}
 
     def _validate(self) -> None:
         for name, (kind, low) in self._CONSTRAINTS.items():
@@ -147,11 +153,30 @@ class Word2Vec:
                 raise TypeError(f"{name} must be {'an int' if kind is int else 'a number'}, got {value!r}")
             if value < low:
                 raise ValueError(f"{name} must be >= {low:g}, got {value!r}")
-        if self.optimizer not in self._DEFAULT_LR:
+        if self.optimizer not in ("adagrad", "sgd"):
             raise ValueError(f"optimizer must be 'adagrad' or 'sgd', got {self.optimizer!r}")
         if self.lr is not None and (not isinstance(self.lr, (int, float)) or self.lr <= 0):
             raise ValueError(f"lr must be a positive number or None, got {self.lr!r}")
-        self.lr_ = float(self.lr) if self.lr is not None else self._DEFAULT_LR[self.optimizer]
+        if self.backend not in ("auto", "compiled", "torch"):
+            raise ValueError(f"backend must be 'auto', 'compiled' or 'torch', got {self.backend!r}")
+        on_cpu = torch.device(self.device).type == "cpu"
+        self.backend_ = self.backend if self.backend != "auto" else ("compiled" if on_cpu else "torch")
+        if self.backend_ == "compiled" and not on_cpu:
+            raise ValueError(f"the compiled backend runs on the CPU only; use backend='torch' for device={self.device!r}")
+        batching = {"batch_size": self.batch_size, "shared_noise": self.shared_noise}
+        if self.backend_ == "compiled":
+            given = [name for name, value in batching.items() if value is not None]
+            if given:
+                verb = "apply" if len(given) > 1 else "applies"
+                raise ValueError(f"{' and '.join(given)} only {verb} to backend='torch' (the compiled "
+                                 "backend trains one pair at a time); leave them out or pass backend='torch'")
+        for name, value in batching.items():
+            if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+                raise ValueError(f"{name} must be an int >= 1 or None, got {value!r}")
+        self.batch_size_ = self.batch_size or 1024
+        self.shared_noise_ = self.shared_noise or 256
+        default = self._DEFAULT_LR[self.backend_, self.optimizer]
+        self.lr_ = float(self.lr) if self.lr is not None else default
 
     # -- training ------------------------------------------------------------------
     def fit(
@@ -183,15 +208,119 @@ class Word2Vec:
         self.vocab_ = vocab
         encoded = [vocab.encode(s) for s in sentences]
         encoded = [e[e >= 0] for e in encoded]
-        ids = np.concatenate(encoded)
-        sentence_of = np.repeat(np.arange(len(encoded)), [len(e) for e in encoded])
 
         rng = np.random.default_rng(self.seed)
-        device = torch.device(self.device)
         V, d = len(vocab), self.dim
         # word2vec's initialisation: small random input vectors, zero output vectors
-        w_in = torch.from_numpy(((rng.random((V, d), dtype=np.float32) - 0.5) / d)).to(device)
-        w_out = torch.zeros(V, d, device=device)
+        w_in = (rng.random((V, d), dtype=np.float32) - 0.5) / d
+        w_out = np.zeros((V, d), dtype=np.float32)
+        self.loss_history_: list[float] = []
+        self.pairs_trained_ = 0
+        self._paused = 0.0
+        self._callbacks, self._parts = list(callbacks), (callbacks_per_epoch if callbacks else 1)
+        start = time.perf_counter()
+        if self.backend_ == "compiled":
+            self._fit_compiled(encoded, w_in, w_out, rng)
+        else:
+            self._fit_torch(encoded, w_in, w_out, rng)
+        self.train_seconds_ = time.perf_counter() - start - self._paused
+        self._set_embeddings()
+        return self
+
+    def _progress_bar(self, total: int, unit: str):
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, unit=unit, unit_scale=True, desc="word2vec", disable=not self.progress)
+
+    def _end_of_part(self, epoch: int, part: int, losses: list[float], bar) -> None:
+        """Book-keeping after each part of an epoch: losses, progress bar, callbacks."""
+        if part == self._parts - 1:
+            self.loss_history_.append(float(np.mean(losses)) if losses else float("nan"))
+            bar.set_postfix(epoch=epoch + 1, loss=f"{self.loss_history_[-1]:.3f}")
+        if self._callbacks:
+            self._paused += self._run_callbacks(self._callbacks, epoch + (part + 1) / self._parts)
+
+    # -- the compiled backend (CPU) ----------------------------------------------------
+    def _fit_compiled(self, encoded, w_in, w_out, rng) -> None:
+        from . import _sgns
+
+        # cut long sentences as word2vec does; a piece's window does not reach into the next
+        pieces = [e[i : i + _sgns.MAX_SENTENCE] for e in encoded for i in range(0, len(e), _sgns.MAX_SENTENCE)]
+        pieces = [p for p in pieces if len(p)]
+        ids = np.concatenate(pieces).astype(np.int32)
+        starts = np.zeros(len(pieces) + 1, dtype=np.int64)
+        starts[1:] = np.cumsum([len(p) for p in pieces])
+        counts = self.vocab_.counts
+        keep = keep_probabilities(counts, self.sample).astype(np.float32)
+        accept, alias = _sgns.alias_table(noise_distribution(counts))
+        V = len(counts)
+        acc_in, acc_out = np.zeros(V, dtype=np.float32), np.zeros(V, dtype=np.float32)
+        self._w_in, self._w_out = torch.from_numpy(w_in), torch.from_numpy(w_out)
+        n_tokens, n_sentences = len(ids), len(pieces)
+        total = n_tokens * self.epochs
+        bar = self._progress_bar(total, "word")
+        shared = (ids, starts, keep, w_in, w_out, acc_in, acc_out, accept, alias, _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE,
+                  self.window, self.negative, self.optimizer == "adagrad", self.lr_, self.min_lr)
+        lock = threading.Lock()
+
+        def work(first, last, p0, p1, seed, sink):
+            """One worker: sentences first..last-1, the run's fraction p0..p1, in blocks for the progress bar."""
+            gen = np.random.default_rng(seed)
+            buf = np.empty(_sgns.MAX_SENTENCE, dtype=np.int32)
+            grad = np.empty(self.dim, dtype=np.float32)
+            span = max(starts[last] - starts[first], 1)
+            block = first
+            while block < last:
+                end = min(last, int(np.searchsorted(starts, starts[block] + 50_000, side="right")), last)
+                end = max(end, block + 1)
+                q0 = p0 + (p1 - p0) * (starts[block] - starts[first]) / span
+                q1 = p0 + (p1 - p0) * (starts[end] - starts[first]) / span
+                loss, pairs = _sgns.train_block(*shared[:2], block, end, *shared[2:], q0, q1,
+                                                int(gen.integers(1, 2**63 - 1)), buf, grad)
+                with lock:
+                    sink[0] += loss
+                    sink[1] += pairs
+                    bar.update(int(starts[end] - starts[block]))
+                block = end
+
+        for epoch in range(self.epochs):
+            losses: list[float] = []
+            bounds = np.linspace(0, n_sentences, self._parts + 1).astype(int)
+            for part in range(self._parts):
+                lo, hi = bounds[part], bounds[part + 1]
+                # split the part among the workers by tokens; each sees the run's progress
+                # as if the part were done in order, so the learning rate falls evenly
+                cuts = np.searchsorted(starts, np.linspace(starts[lo], starts[hi], self.workers + 1))
+                cuts = np.clip(cuts, lo, hi)
+                cuts[0], cuts[-1] = lo, hi
+                p0 = (epoch * n_tokens + starts[lo]) / total
+                p1 = (epoch * n_tokens + starts[hi]) / total
+                seeds = rng.integers(0, 2**62, size=self.workers)
+                sink = [0.0, 0]  # summed loss, pairs
+                jobs = [(cuts[w], cuts[w + 1], p0, p1, int(seeds[w]), sink)
+                        for w in range(self.workers) if cuts[w + 1] > cuts[w]]
+                if len(jobs) == 1:
+                    work(*jobs[0])
+                else:
+                    threads = [threading.Thread(target=work, args=job) for job in jobs]
+                    for t in threads:
+                        t.start()
+                    for t in threads:
+                        t.join()
+                if sink[1]:
+                    losses.append(sink[0] / sink[1])
+                self.pairs_trained_ += sink[1]
+                self._end_of_part(epoch, part, losses, bar)
+        bar.close()
+
+    # -- the torch backend (GPU, or CPU for comparison) --------------------------------
+    def _fit_torch(self, encoded, w_in, w_out, rng) -> None:
+        ids = np.concatenate(encoded)
+        sentence_of = np.repeat(np.arange(len(encoded)), [len(e) for e in encoded])
+        device = torch.device(self.device)
+        vocab = self.vocab_
+        V = len(vocab)
+        w_in, w_out = torch.from_numpy(w_in).to(device), torch.from_numpy(w_out).to(device)
         probs = noise_distribution(vocab.counts)
         table = torch.from_numpy(np.repeat(np.arange(V), np.round(probs * _NOISE_TABLE_SIZE).astype(np.int64)))
         table = table.to(device)
@@ -200,46 +329,30 @@ class Word2Vec:
         # Adagrad: one running sum of squared gradients per row of each matrix
         acc_in = torch.zeros(V, device=device)
         acc_out = torch.zeros(V, device=device)
-        self.loss_history_: list[float] = []
-        self.pairs_trained_ = 0
-
-        from tqdm.auto import tqdm
 
         workers = self.workers if device.type == "cpu" else 1
         estimate = None
         bar = None
-        start = time.perf_counter()
-        paused = 0.0
         for epoch in range(self.epochs):
             centres, contexts = _epoch_pairs(ids, sentence_of, keep, self.window, rng)
             n = len(centres)
             if estimate is None:  # lr decays over the expected number of pairs
                 estimate = max(1, n * self.epochs)
-                bar = tqdm(total=estimate, unit="pair", unit_scale=True, desc="word2vec", disable=not self.progress)
+                bar = self._progress_bar(estimate, "pair")
             c_t = torch.from_numpy(centres).to(device)
             o_t = torch.from_numpy(contexts).to(device)
             losses: list[float] = []
-            parts = callbacks_per_epoch if callbacks else 1
-            seeds = [int(s) for s in rng.integers(0, 2**62, size=workers * parts)]
+            seeds = [int(s) for s in rng.integers(0, 2**62, size=workers * self._parts)]
             args = (w_in, w_out, acc_in, acc_out, table, estimate, losses, bar, device)
-            bounds = np.linspace(0, n, parts + 1).astype(int)
-            for part in range(parts):
+            bounds = np.linspace(0, n, self._parts + 1).astype(int)
+            for part in range(self._parts):
                 lo, hi = bounds[part], bounds[part + 1]
                 self._train_slice(c_t[lo:hi], o_t[lo:hi], self.pairs_trained_ + lo,
                                   seeds[part * workers : (part + 1) * workers], args)
-                if part < parts - 1:  # a callback inside the epoch
-                    paused += self._run_callbacks(callbacks, epoch + (part + 1) / parts)
-            self.pairs_trained_ += n
-            self.loss_history_.append(float(np.mean(losses)) if losses else float("nan"))
-            if bar is not None:
-                bar.set_postfix(epoch=epoch + 1, loss=f"{self.loss_history_[-1]:.3f}")
-            if callbacks:
-                paused += self._run_callbacks(callbacks, epoch + 1)
-        if bar is not None:
-            bar.close()
-        self.train_seconds_ = time.perf_counter() - start - paused
-        self._set_embeddings()
-        return self
+                if part == self._parts - 1:
+                    self.pairs_trained_ += n
+                self._end_of_part(epoch, part, losses, bar)
+        bar.close()
 
     def _train_slice(self, centres, contexts, done, seeds, args) -> None:
         """Train on consecutive pairs, split evenly among the worker threads."""
@@ -268,7 +381,7 @@ class Word2Vec:
     def _train_chunk(self, centres, contexts, done, seed, w_in, w_out, acc_in, acc_out, table, total, losses, bar, device):
         """Train on one slice of the epoch's pairs (one worker thread)."""
         gen = torch.Generator(device=device).manual_seed(seed)
-        B, N, d = self.batch_size, self.shared_noise, self.dim
+        B, N, d = self.batch_size_, self.shared_noise_, self.dim
         weight = self.negative / N  # each pair sees `negative` noise words in expectation
         n_table = len(table)
         n = len(centres)

@@ -21,8 +21,9 @@ def planted_corpus(n_sentences=300, seed=0):
 
 
 def small_model(**kw):
-    params = dict(dim=16, window=2, min_count=1, epochs=5, batch_size=64, shared_noise=16, sample=0,
-                  workers=1, progress=False, seed=3)
+    params = dict(dim=16, window=2, min_count=1, epochs=5, sample=0, workers=1, progress=False, seed=3)
+    if kw.get("backend") == "torch":
+        params.update(batch_size=64, shared_noise=16)
     params.update(kw)
     return Word2Vec(**params)
 
@@ -36,26 +37,32 @@ def test_shapes_and_attributes():
     assert m.pairs_trained_ > 0 and m.train_seconds_ > 0
 
 
-def test_deterministic_under_a_seed():
+@pytest.mark.parametrize("backend", ["compiled", "torch"])
+def test_deterministic_under_a_seed(backend):
     corpus, _, _ = planted_corpus()
-    a = small_model(seed=7).fit(corpus).embeddings_.vectors
-    b = small_model(seed=7).fit(corpus).embeddings_.vectors
-    c = small_model(seed=8).fit(corpus).embeddings_.vectors
+    a = small_model(seed=7, backend=backend).fit(corpus).embeddings_.vectors
+    b = small_model(seed=7, backend=backend).fit(corpus).embeddings_.vectors
+    c = small_model(seed=8, backend=backend).fit(corpus).embeddings_.vectors
     assert np.array_equal(a, b)
     assert not np.allclose(a, c)
 
 
-@pytest.mark.parametrize("optimizer", ["adagrad", "sgd"])
-def test_loss_decreases(optimizer):
+BACKENDS_AND_OPTIMIZERS = [(b, o) for b in ("compiled", "torch") for o in ("adagrad", "sgd")]
+
+
+@pytest.mark.parametrize("backend,optimizer", BACKENDS_AND_OPTIMIZERS)
+def test_loss_decreases(backend, optimizer):
     corpus, _, _ = planted_corpus()
-    m = small_model(optimizer=optimizer, epochs=8).fit(corpus)
-    assert m.loss_history_[-1] < 0.9 * m.loss_history_[0]
+    m = small_model(backend=backend, optimizer=optimizer, epochs=8).fit(corpus)
+    untrained = 6 * np.log(2)  # all scores 0: -log σ(0) for the true context and each of 5 noise words
+    assert m.loss_history_[-1] < m.loss_history_[0]
+    assert m.loss_history_[-1] < 0.55 * untrained
 
 
-@pytest.mark.parametrize("optimizer", ["adagrad", "sgd"])
-def test_words_sharing_contexts_are_nearest(optimizer):
+@pytest.mark.parametrize("backend,optimizer", BACKENDS_AND_OPTIMIZERS)
+def test_words_sharing_contexts_are_nearest(backend, optimizer):
     corpus, animals, vehicles = planted_corpus(600)
-    m = small_model(optimizer=optimizer, epochs=15).fit(corpus)
+    m = small_model(backend=backend, optimizer=optimizer, epochs=15).fit(corpus)
     emb = m.embeddings_
     for group, other in ((animals, vehicles), (vehicles, animals)):
         for word in group:
@@ -67,17 +74,44 @@ def test_words_sharing_contexts_are_nearest(optimizer):
         assert within > across + 0.3
 
 
-def test_callbacks_run_after_every_epoch_with_current_vectors():
+@pytest.mark.parametrize("backend", ["compiled", "torch"])
+def test_callbacks_run_after_every_epoch_with_current_vectors(backend):
     corpus, _, _ = planted_corpus()
     seen = []
-    small_model(epochs=3).fit(corpus, callbacks=[lambda model, epoch: seen.append((epoch, model.embeddings_.dim))])
-    assert seen == [(1, 16), (2, 16), (3, 16)]
+    small_model(epochs=3, backend=backend).fit(
+        corpus, callbacks=[lambda model, epoch: seen.append((epoch, model.embeddings_.vectors.copy()))])
+    assert [e for e, _ in seen] == [1, 2, 3]
+    assert not np.allclose(seen[0][1], seen[1][1])  # the vectors handed over are the current ones
 
 
-def test_two_workers_train_too():
+@pytest.mark.parametrize("backend", ["compiled", "torch"])
+def test_callbacks_within_an_epoch(backend):
+    corpus, _, _ = planted_corpus()
+    seen = []
+    m = small_model(epochs=2, backend=backend)
+    m.fit(corpus, callbacks=[lambda model, epoch: seen.append(epoch)], callbacks_per_epoch=4)
+    assert seen == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    assert len(m.loss_history_) == 2
+
+
+@pytest.mark.parametrize("backend", ["compiled", "torch"])
+def test_two_workers_train_too(backend):
     corpus, animals, _ = planted_corpus()
-    m = small_model(workers=2, epochs=6).fit(corpus)
+    m = small_model(workers=2, epochs=6, backend=backend).fit(corpus)
     assert np.isfinite(m.embeddings_.vectors).all() and m.loss_history_[-1] < m.loss_history_[0]
+
+
+def test_long_sentences_are_cut_and_every_token_is_seen():
+    # one sentence of 25,000 tokens: three pieces of at most 10,000; window 1 without subsampling
+    # gives exactly two pairs per token but the first and last of each piece
+    sentence = ["a", "b", "c", "d", "e"] * 5000
+    m = Word2Vec(dim=4, window=1, min_count=1, sample=0, epochs=1, workers=1, progress=False).fit([sentence])
+    assert m.pairs_trained_ == 2 * 25000 - 2 * 3
+
+
+def test_compiled_backend_refuses_a_gpu():
+    with pytest.raises(ValueError, match="compiled backend runs on the CPU only"):
+        small_model(backend="compiled", device="cuda").fit(planted_corpus(10)[0])
 
 
 @pytest.mark.parametrize(
@@ -88,6 +122,9 @@ def test_two_workers_train_too():
         ({"optimizer": "adam"}, "optimizer must be 'adagrad' or 'sgd'"),
         ({"lr": -1.0}, "lr must be a positive number"),
         ({"sample": -0.1}, "sample must be >= 0"),
+        ({"backend": "jax"}, "backend must be 'auto', 'compiled' or 'torch'"),
+        ({"batch_size": 64}, "batch_size only applies to backend='torch'"),
+        ({"backend": "torch", "shared_noise": 0}, "shared_noise must be an int >= 1 or None"),
     ],
 )
 def test_bad_parameters_are_named(kwargs, message):
@@ -132,3 +169,43 @@ def test_callbacks_can_run_within_epochs_without_changing_training():
         small_model().fit(corpus, callbacks_per_epoch=0)
     b = small_model(epochs=2).fit(corpus)
     assert a.embeddings_.vectors.shape == b.embeddings_.vectors.shape
+
+
+def test_alias_table_draws_from_the_noise_distribution():
+    from embedlib._sgns import alias_table
+    from embedlib.text import noise_distribution
+
+    probs = noise_distribution(np.array([1, 2, 3, 50, 100, 7, 7, 1000]))
+    accept, alias = alias_table(probs)
+    implied = np.zeros(len(probs))
+    for i in range(len(probs)):  # pick slot i, keep it or take its alias
+        implied[i] += accept[i] / len(probs)
+        implied[alias[i]] += (1 - accept[i]) / len(probs)
+    np.testing.assert_allclose(implied, probs, atol=1e-6)
+
+
+def test_noise_words_follow_the_unigram_power():
+    """Train with the output vectors frozen at zero: a noise word's row moves once per draw."""
+    from embedlib import _sgns
+    from embedlib.text import noise_distribution
+
+    counts = np.array([400, 200, 100, 50, 25, 12, 6, 3], dtype=np.int64)
+    probs = noise_distribution(counts)
+    accept, alias = _sgns.alias_table(probs)
+    # a sentence of one repeated token 0 with window 1: every pair has target 0; count the
+    # noise draws by giving every output row a counter in column 0 of acc_out (SGD leaves acc_out alone)
+    draws = np.zeros(len(counts))
+    rng = np.random.default_rng(0)
+    for r in range(200):
+        ids = np.zeros(1000, dtype=np.int32)
+        starts = np.array([0, 1000], dtype=np.int64)
+        w_in = np.ones((8, 1), dtype=np.float32)
+        w_out = np.zeros((8, 1), dtype=np.float32)
+        acc = np.zeros(8, dtype=np.float32)
+        _sgns.train_block(ids, starts, 0, 1, np.ones(8, np.float32), w_in, w_out, acc, acc, accept, alias,
+                          _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE, 1, 5, False, 1e-6, 1e-6, 0.0, 1.0,
+                          int(rng.integers(1, 2**62)), np.empty(1000, np.int32), np.empty(1, np.float32))
+        draws += -w_out[:, 0] / 1e-6 / 0.5  # each noise draw of a row at score 0 moves it by -lr * 0.5
+    drawn = draws[1:] / draws[1:].sum()  # word 0 is the true context, whose draws are skipped
+    expected = probs[1:] / probs[1:].sum()
+    np.testing.assert_allclose(drawn, expected, atol=0.01)
