@@ -3,7 +3,8 @@ attempted, and rejects plausible wrong answers with the intended feedback.
 
 WRONG maps each exercise to wrong implementations and a phrase the feedback
 must contain. A meta-test makes sure no registered exercise is left without
-at least two of them.
+at least two of them. The Words chapter's cases are here; later chapters add
+theirs from tests/cases_<chapter>.py (same RIGHT and WRONG shape).
 """
 from collections import Counter
 
@@ -11,6 +12,8 @@ import numpy as np
 import pytest
 import torch
 
+import cases_graphs
+import cases_sequences
 from embedlib import text
 from embedlib.course import NOTEBOOKS, exercises
 from embedlib.course.checks import CORRECT, INCORRECT, NOT_ATTEMPTED
@@ -107,19 +110,6 @@ def project_ok(vectors, direction):
 
 
 W4, W5 = "01_words/04_visualisation", "01_words/05_geometry"
-G1 = "03_graphs/01_deepwalk"
-
-
-def uniform_walk_ok(graph, start, length, rng):
-    walk = [start]
-    while len(walk) < length:
-        neighbours = list(graph.neighbors(walk[-1]))
-        walk.append(neighbours[rng.integers(len(neighbours))])
-    return walk
-
-
-def few_labels_ok(labels, per_class, rng):
-    return np.concatenate([rng.choice(np.flatnonzero(labels == c), per_class, replace=False) for c in np.unique(labels)])
 RIGHT = {
     (W1, "build_vocab"): build_vocab_ok,
     (W1, "skipgram_pairs"): skipgram_pairs_ok,
@@ -136,8 +126,6 @@ RIGHT = {
     (W5, "three_cos_add"): cos_add_ok,
     (W5, "three_cos_mul"): cos_mul_ok,
     (W5, "project"): project_ok,
-    (G1, "uniform_walk"): uniform_walk_ok,
-    (G1, "few_labels"): few_labels_ok,
 }
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -433,44 +421,6 @@ def project_vector_projection(vectors, direction):
     return np.outer(vectors @ d, d)
 
 
-def walk_one_too_long(graph, start, length, rng):
-    return uniform_walk_ok(graph, start, length + 1, rng)
-
-
-def walk_jumps_anywhere(graph, start, length, rng):
-    nodes = list(graph.nodes())
-    return [start] + [nodes[rng.integers(len(nodes))] for _ in range(length - 1)]
-
-
-def walk_always_first_neighbour(graph, start, length, rng):
-    walk = [start]
-    while len(walk) < length:
-        walk.append(next(iter(graph.neighbors(walk[-1]))))
-    return walk
-
-
-def walk_ignores_rng(graph, start, length, rng):
-    import random
-
-    walk = [start]
-    while len(walk) < length:
-        walk.append(random.choice(list(graph.neighbors(walk[-1]))))
-    return walk
-
-
-def few_labels_first_ones(labels, per_class, rng):
-    return np.concatenate([np.flatnonzero(labels == c)[:per_class] for c in np.unique(labels)])
-
-
-def few_labels_total_not_per_class(labels, per_class, rng):
-    return rng.choice(len(labels), size=per_class * len(np.unique(labels)), replace=False)
-
-
-def few_labels_with_replacement(labels, per_class, rng):
-    return np.concatenate([rng.choice(np.flatnonzero(labels == c), per_class + 1, replace=True)[:per_class] * 0
-                           + np.flatnonzero(labels == c)[0] for c in np.unique(labels)])
-
-
 WRONG = {
     ("01_words/01_sliding_window", "build_vocab"): [
         (vocab_ignores_min_count, "must be left out"),
@@ -558,18 +508,13 @@ WRONG = {
         (project_cosine, "is the cosine"),
         (project_vector_projection, "one number per row"),
     ],
-    (G1, "uniform_walk"): [
-        (walk_one_too_long, "the start counts"),
-        (walk_jumps_anywhere, "are not neighbours"),
-        (walk_always_first_neighbour, "equally likely"),
-        (walk_ignores_rng, "same seed"),
-    ],
-    (G1, "few_labels"): [
-        (few_labels_first_ones, "whatever the seed"),
-        (few_labels_total_not_per_class, "of each class"),
-        (few_labels_with_replacement, "the same node twice"),
-    ],
 }
+
+# each later chapter keeps its cases in a module of its own (tests/cases_<chapter>.py)
+for _cases in (cases_sequences, cases_graphs):
+    assert not set(_cases.RIGHT) & set(RIGHT) and not set(_cases.WRONG) & set(WRONG)
+    RIGHT.update(_cases.RIGHT)
+    WRONG.update(_cases.WRONG)
 
 ALL = [(nb, e.name) for nb, items in NOTEBOOKS.items() for e in items]
 
@@ -637,8 +582,9 @@ def test_non_function_answer_is_incorrect():
 
 
 def test_unknown_notebook_and_exercise_names_are_helpful():
-    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec, 01_words/03_similarity, 01_words/04_visualisation, 01_words/05_geometry, 03_graphs/01_deepwalk"):
+    with pytest.raises(KeyError, match="known notebooks: 01_words/01_sliding_window, 01_words/02_word2vec") as info:
         exercises("01_words/99_nope")
+    assert all(nb in str(info.value) for nb in NOTEBOOKS)
     ex = exercises("01_words/01_sliding_window")
     with pytest.raises(AttributeError, match="its exercises are: build_vocab, skipgram_pairs, ppmi"):
         ex.nope
