@@ -1,7 +1,9 @@
 """Loaders for the data sets the course uses.
 
 Everything here works offline: the data ships inside packages the course
-depends on (gensim's test data for text and word benchmarks).
+depends on (gensim's test data for text and word benchmarks), or is
+generated (the marketplace of the Sequences chapter, from
+:mod:`embedlib.marketplace`, re-exported here).
 
 Example
 -------
@@ -16,6 +18,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .marketplace import load_session_log, make_marketplace
+
 __all__ = [
     "Article",
     "gensim_datapath",
@@ -25,6 +29,8 @@ __all__ = [
     "load_simlex999",
     "load_google_analogies",
     "load_glove",
+    "make_marketplace",
+    "load_session_log",
 ]
 
 WIKI_SAMPLE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"

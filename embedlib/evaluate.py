@@ -1,4 +1,4 @@
-"""Scores for embeddings: word similarity and analogies (more chapters add more).
+"""Scores for embeddings: word similarity, analogies, recommendations (more chapters add more).
 
 Every function takes an :class:`~embedlib.vectors.Embeddings` and plain data
 (lists of pairs or questions), never a file path, so they work on any data.
@@ -22,7 +22,7 @@ import numpy as np
 
 from .vectors import Embeddings, normalize
 
-__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "neighbour_overlap"]
+__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "neighbour_overlap", "hit_rate_at_k"]
 
 
 @dataclass(frozen=True)
@@ -142,3 +142,19 @@ def neighbour_overlap(high: np.ndarray, low: np.ndarray, k: int = 10) -> float:
 
     a, b = nearest(high), nearest(low)
     return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a.tolist(), b.tolist())]))
+
+
+def hit_rate_at_k(recommended: Sequence[Sequence], targets: Sequence, k: int = 10) -> float:
+    """Share of cases whose target is among the first ``k`` recommendations.
+
+    ``recommended[i]`` is a ranked list of recommendations for case ``i``
+    (it may be shorter than ``k``) and ``targets[i]`` what really came next.
+    """
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be an int >= 1, got {k!r}")
+    if len(recommended) != len(targets):
+        raise ValueError(f"recommended and targets must have the same length, got {len(recommended)} and {len(targets)}")
+    if len(targets) == 0:
+        raise ValueError("no cases to score: targets is empty")
+    hits = sum(target in list(recs)[:k] for recs, target in zip(recommended, targets))
+    return hits / len(targets)

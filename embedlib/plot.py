@@ -90,10 +90,15 @@ def map_2d(
     if groups is None:
         ax.scatter(points[:, 0], points[:, 1], s=18, alpha=0.8)
     else:
+        import matplotlib
+
         groups = list(groups)
-        for g in dict.fromkeys(groups):
+        distinct = list(dict.fromkeys(groups))
+        # more groups than the default cycle's 10 colours: take them from a 20-colour map
+        colours = matplotlib.colormaps["tab20"].colors if len(distinct) > 10 else [None] * len(distinct)
+        for g, colour in zip(distinct, colours):
             mask = np.array([x == g for x in groups])
-            ax.scatter(points[mask, 0], points[mask, 1], s=18, alpha=0.8, label=str(g))
+            ax.scatter(points[mask, 0], points[mask, 1], s=18, alpha=0.8, label=str(g), color=colour)
         ax.legend(fontsize=8, loc="best")
     if labels is not None:
         for (x, y), text in zip(points, labels):

@@ -150,6 +150,18 @@ class Embeddings:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.keys[i], float(scores[i])) for i in top]
 
+    def mean_vector(self, keys: Iterable) -> np.ndarray:
+        """The mean of the unit vectors of ``keys``: one vector for a sentence, a session, a user.
+
+        Keys repeated count as often as they appear (a user who viewed an
+        item three times leans three times towards it); keys without a
+        vector are skipped; with none known the result is all zeros.
+        """
+        rows = [self.key_to_index[k] for k in keys if _hashable(k) and k in self.key_to_index]
+        if not rows:
+            return np.zeros(self.dim, dtype=np.float32)
+        return self.unit_vectors[rows].mean(axis=0)
+
     def nearest_indices(self, queries: np.ndarray, topn: int = 10, chunk: int = 1024) -> np.ndarray:
         """Indices of the ``topn`` nearest keys to each row of ``queries``.
 

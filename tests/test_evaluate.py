@@ -60,3 +60,19 @@ def test_neighbour_overlap_is_one_for_a_scaled_copy_and_lower_for_a_squashed_map
         evaluate.neighbour_overlap(high, high[:10], k=3)
     with pytest.raises(ValueError, match="k must be between 1 and 39"):
         evaluate.neighbour_overlap(high, high, k=40)
+
+
+def test_hit_rate_at_k_counts_targets_in_the_top_k():
+    from embedlib.evaluate import hit_rate_at_k
+
+    recs = [["a", "b", "c"], ["c", "a"], ["b"], ["x", "y", "z"]]
+    targets = ["c", "a", "a", "z"]
+    assert hit_rate_at_k(recs, targets, k=3) == 0.75
+    assert hit_rate_at_k(recs, targets, k=2) == 0.25
+    assert hit_rate_at_k(recs, targets, k=1) == 0.0
+    with pytest.raises(ValueError, match="same length"):
+        hit_rate_at_k(recs, targets[:2])
+    with pytest.raises(ValueError, match="k must be an int >= 1"):
+        hit_rate_at_k(recs, targets, k=0)
+    with pytest.raises(ValueError, match="targets is empty"):
+        hit_rate_at_k([], [])

@@ -90,3 +90,10 @@ def test_project_is_the_signed_shadow_length():
     assert project(np.array([[3.0, 4.0], [-2.0, 1.0]]), np.array([10.0, 0.0])).tolist() == [3.0, -2.0]
     with pytest.raises(ValueError, match="zero vector"):
         project(np.eye(2), np.zeros(2))
+
+
+def test_mean_vector_averages_unit_vectors_of_known_keys_with_repeats():
+    emb = Embeddings(["a", "b", "c"], [[2.0, 0.0], [0.0, 3.0], [1.0, 1.0]])
+    np.testing.assert_allclose(emb.mean_vector(["a", "b", "a", "zzz"]), [2 / 3, 1 / 3], atol=1e-6)
+    np.testing.assert_allclose(emb.mean_vector(["nope"]), [0.0, 0.0])
+    np.testing.assert_allclose(emb.mean_vector([]), [0.0, 0.0])

@@ -5,11 +5,11 @@ Each chapter keeps its checks in a module of its own.
 """
 from __future__ import annotations
 
-from . import graphs, words
+from . import graphs, sequences, words
 from .checks import Exercise
 
 NOTEBOOKS: dict[str, list[Exercise]] = {}
-for _chapter in (words, graphs):
+for _chapter in (words, sequences, graphs):
     for _nb, _items in _chapter.NOTEBOOKS.items():
         if _nb in NOTEBOOKS:
             raise RuntimeError(f"notebook {_nb!r} is registered twice")

@@ -1,0 +1,116 @@
+import numpy as np
+import pytest
+
+from embedlib.data import load_session_log, make_marketplace
+
+
+@pytest.fixture(scope="module")
+def market():
+    return make_marketplace(n_users=300, seed=1)
+
+
+def test_catalogue_is_readable_and_complete(market):
+    assert len(market.items) == 261 and len({i.id for i in market.items}) == 261
+    assert {i.category for i in market.items} == set(market.categories)
+    for item in market.items:
+        assert item.price > 0 and item.title and item.id == item.id.lower()
+    # complements exist, share the anchor's brand, and are never the item itself
+    for anchor, others in market.complements.items():
+        brand = market.title(anchor).split()[0]
+        for other in others:
+            assert other != anchor and market.title(other).startswith(brand)
+
+
+def test_same_seed_same_market_other_seed_other_sessions():
+    a, b, c = make_marketplace(n_users=40, seed=3), make_marketplace(n_users=40, seed=3), make_marketplace(n_users=40, seed=4)
+    assert a.sessions == b.sessions and a.sessions != c.sessions
+    assert [i.title for i in a.items] == [i.title for i in c.items]
+
+
+def test_sessions_follow_interests_and_complements(market):
+    lengths = [len(s) for s in market.sessions]
+    assert min(lengths) >= 2 and 5 <= np.mean(lengths) <= 7
+    assert all(a != b for s in market.sessions for a, b in zip(s, s[1:]))
+    # most steps stay in the category; many go from an anchor to one of its complements
+    steps = [(a, b) for s in market.sessions for a, b in zip(s, s[1:])]
+    same = np.mean([market.category(a) == market.category(b) for a, b in steps])
+    from_anchor = [(a, b) for a, b in steps if a in market.complements]
+    to_complement = np.mean([b in market.complements[a] for a, b in from_anchor])
+    assert same > 0.7 and to_complement > 0.35
+    # users browse their persona's categories far more than others
+    index = {c: k for k, c in enumerate(market.categories)}
+    views = np.zeros((len(market.users), len(market.categories)))
+    row = {u: k for k, u in enumerate(market.users)}
+    for s, user in zip(market.sessions, market.session_user):
+        for item in s:
+            views[row[user], index[market.category(item)]] += 1
+    top = market.interests.argmax(axis=1)
+    assert np.mean(views.argmax(axis=1) == top) > 0.6
+    assert set(market.persona.values()) <= set(market.personas)
+
+
+def test_bad_parameters_are_named():
+    with pytest.raises(ValueError, match="n_users must be an int >= 1"):
+        make_marketplace(n_users=0)
+    with pytest.raises(ValueError, match="mean_length must be >= 2"):
+        make_marketplace(mean_length=1)
+    with pytest.raises(ValueError, match="noise must be between 0 and 1"):
+        make_marketplace(noise=2)
+    with pytest.raises(KeyError, match="no item 'nope'"):
+        make_marketplace(n_users=2).title("nope")
+
+
+def test_csv_round_trip(market, tmp_path):
+    path = tmp_path / "log.csv"
+    market.to_csv(path)
+    assert path.read_text().splitlines()[0] == "user,session,timestamp,item"
+    log = load_session_log(path)
+    assert log.sessions == market.sessions and log.users == market.session_user
+    assert len(log) == len(market.sessions)
+
+
+def test_log_rows_in_any_order_numeric_times_and_other_column_names(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "visitor,visit,ts,sku\n"
+        "b,1,30,z\n"
+        "a,9,20,y\n"
+        "a,9,10,x\n"
+        "b,1,5,w\n"
+        "a,10,100,q\n"
+        "b,2,7,solo\n"
+    )
+    log = load_session_log(path, user="visitor", session="visit", timestamp="ts", item="sku")
+    assert log.sessions == [["w", "z"], ["solo"], ["x", "y"], ["q"]]
+    assert log.users == ["b", "b", "a", "a"] and log.session_ids == ["1", "2", "9", "10"]
+    assert load_session_log(path, user="visitor", session="visit", timestamp="ts", item="sku", min_length=2).sessions == [
+        ["w", "z"], ["x", "y"]]
+
+
+def test_iso_times_with_and_without_zone(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("user,session,timestamp,item\nu,s,2026-03-01T10:00:05Z,b\nu,s,2026-03-01T10:00:00,a\n")
+    assert load_session_log(path).sessions == [["a", "b"]]
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("", "is empty; expected a header row"),
+        ("user,session,item\n", "no column(s) 'timestamp'; its header is user, session, item"),
+        ("user,session,timestamp,item\n", "has a header but no rows"),
+        ("user,session,timestamp,item\nu,s,yesterday,a\n", "line 2: timestamp 'yesterday' is neither a number nor an ISO 8601"),
+        ("user,session,timestamp,item\nu,s,1,a\nu,s,2,\n", "line 3: empty item"),
+    ],
+)
+def test_bad_logs_get_clear_errors(tmp_path, content, message):
+    path = tmp_path / "log.csv"
+    path.write_text(content)
+    with pytest.raises(ValueError) as info:
+        load_session_log(path)
+    assert message in str(info.value)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no session log at .*nope.csv"):
+        load_session_log(tmp_path / "nope.csv")
