@@ -13,7 +13,10 @@ import pytest
 import torch
 
 import cases_graphs
+import cases_images
+import cases_joint
 import cases_sequences
+import cases_wrapup
 from embedlib import text
 from embedlib.course import NOTEBOOKS, exercises
 from embedlib.course.checks import CORRECT, INCORRECT, NOT_ATTEMPTED
@@ -511,7 +514,7 @@ WRONG = {
 }
 
 # each later chapter keeps its cases in a module of its own (tests/cases_<chapter>.py)
-for _cases in (cases_sequences, cases_graphs):
+for _cases in (cases_sequences, cases_graphs, cases_images, cases_joint, cases_wrapup):
     assert not set(_cases.RIGHT) & set(RIGHT) and not set(_cases.WRONG) & set(WRONG)
     RIGHT.update(_cases.RIGHT)
     WRONG.update(_cases.WRONG)

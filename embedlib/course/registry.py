@@ -5,11 +5,11 @@ Each chapter keeps its checks in a module of its own.
 """
 from __future__ import annotations
 
-from . import graphs, sequences, words
+from . import graphs, images, joint, sequences, words, wrapup
 from .checks import Exercise
 
 NOTEBOOKS: dict[str, list[Exercise]] = {}
-for _chapter in (words, sequences, graphs):
+for _chapter in (words, sequences, graphs, images, joint, wrapup):
     for _nb, _items in _chapter.NOTEBOOKS.items():
         if _nb in NOTEBOOKS:
             raise RuntimeError(f"notebook {_nb!r} is registered twice")
