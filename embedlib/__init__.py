@@ -5,7 +5,11 @@ Modules, one concern each:
 - :mod:`embedlib.data` — loaders for the data that ships with the course's dependencies
 - :mod:`embedlib.text` — tokenise, vocabulary, sliding windows, co-occurrence, PPMI
 - :mod:`embedlib.word2vec` — skip-gram with negative sampling for any token sequences
+- :mod:`embedlib.marketplace` — a synthetic shop with known answers, and a session-log loader
 - :mod:`embedlib.walks` — DeepWalk and node2vec random walks on graphs
+- :mod:`embedlib.links` — link prediction: edge splits, non-edges, edge features
+- :mod:`embedlib.vision` — digits, a small CNN, image embeddings and image search
+- :mod:`embedlib.joint` — images and tags in one space: the P and Q projections
 - :mod:`embedlib.vectors` — the :class:`~embedlib.vectors.Embeddings` type used everywhere
 - :mod:`embedlib.evaluate` — word similarity, analogies
 - :mod:`embedlib.plot` — the figures the chapters share

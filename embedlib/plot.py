@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve"]
+__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve", "image_grid"]
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -122,4 +122,65 @@ def training_curve(values: Sequence[float], ax=None, xlabel: str = "step", ylabe
     ax.grid(True, alpha=0.3)
     if label:
         ax.legend()
+    return ax
+
+
+def image_grid(
+    images,
+    titles: Sequence[str] | None = None,
+    ncols: int = 10,
+    ax=None,
+    title: str | None = None,
+    cmap: str = "gray_r",
+    frame_colors: Sequence | None = None,
+    rescale: bool = False,
+    fontsize: int = 8,
+):
+    """Images side by side in rows of ``ncols``, each with an optional title and frame.
+
+    ``images`` is ``(n, h, w)``, ``(n, 1, h, w)`` or ``(n, 3, h, w)`` with
+    values in [0, 1] (grey images are drawn with ``cmap``: dark ink on white
+    by default). ``rescale=True`` stretches each image to its own range
+    first, which suits feature maps. ``frame_colors`` draws a coloured frame
+    round each image (None for no frame), e.g. green for a right answer and
+    red for a wrong one. All images go into one Axes, which is returned.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 4 and images.shape[1] in (1, 3):
+        images = images[:, 0] if images.shape[1] == 1 else images.transpose(0, 2, 3, 1)
+    if images.ndim not in (3, 4) or len(images) == 0 or (images.ndim == 4 and images.shape[-1] != 3):
+        raise ValueError(f"images must be (n, h, w), (n, 1, h, w) or (n, 3, h, w) with n >= 1, got {images.shape}")
+    n, h, w = images.shape[:3]
+    for name, values in (("titles", titles), ("frame_colors", frame_colors)):
+        if values is not None and len(values) != n:
+            raise ValueError(f"{name} must have one entry per image ({n}), got {len(values)}")
+    if rescale:
+        low = images.reshape(n, -1).min(1).reshape((n,) + (1,) * (images.ndim - 1))
+        high = images.reshape(n, -1).max(1).reshape(low.shape)
+        images = (images - low) / np.where(high > low, high - low, 1)
+    ncols = max(1, min(int(ncols), n))
+    nrows = -(-n // ncols)
+    gap = max(1, round(0.15 * w))
+    band = round(0.5 * h) if titles is not None else 0  # room for the titles above each row
+    cell_h, cell_w = h + gap + band, w + gap
+    canvas = np.full((nrows * cell_h + gap, ncols * cell_w + gap) + images.shape[3:], np.nan)
+    ax = _axes(ax, figsize=(min(0.85 * ncols, 14), min(0.85 * nrows * cell_h / h + (0.4 if title else 0), 14)))
+    for i, image in enumerate(images):
+        top, left = (i // ncols) * cell_h + gap + band, (i % ncols) * cell_w + gap
+        canvas[top : top + h, left : left + w] = image
+        if titles is not None:
+            ax.text(left + w / 2, top - 0.6, str(titles[i]), ha="center", va="bottom", fontsize=fontsize)
+        if frame_colors is not None and frame_colors[i] is not None:
+            ax.add_patch(Rectangle((left - 0.5, top - 0.5), w, h, fill=False, edgecolor=frame_colors[i], linewidth=2.5))
+    if canvas.ndim == 3:
+        ax.imshow(np.where(np.isnan(canvas), 1.0, canvas).clip(0, 1), interpolation="nearest")
+    else:
+        colours = plt.get_cmap(cmap).with_extremes(bad="white")
+        ax.imshow(np.ma.masked_invalid(canvas), cmap=colours, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
     return ax

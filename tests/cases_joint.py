@@ -1,5 +1,130 @@
 """Reference and wrong answers for the Joint spaces chapter's exercises (see test_checks.py)."""
+import numpy as np
+import torch
 
-RIGHT = {}
+J1, J2 = "05_joint/01_common_space", "05_joint/02_suggestions_and_geometry"
 
-WRONG = {}
+
+def ranking_loss_ok(image_vecs, tag_vecs, positives, margin):
+    scores = image_vecs @ tag_vecs.T
+    hinge = torch.relu(margin - scores.unsqueeze(2) + scores.unsqueeze(1))
+    valid = positives.unsqueeze(2) & ~positives.unsqueeze(1)
+    return (hinge * valid).sum() / valid.sum()
+
+
+def recall_ok(scores, relevant, k):
+    top = np.argsort(-scores, axis=1)[:, :k]
+    found = np.take_along_axis(relevant, top, axis=1).sum(axis=1)
+    has = relevant.any(axis=1)
+    return float(np.mean(found[has] / relevant.sum(axis=1)[has]))
+
+
+def joint_scores_ok(P, Q, image_vectors, word_vectors):
+    a = image_vectors @ P.T
+    b = word_vectors @ Q.T
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return a @ b.T
+
+
+# -- wrong answers, each with the feedback it must get ---------------------------------
+
+
+def _triples(image_vecs, tag_vecs, positives):
+    scores = image_vecs @ tag_vecs.T
+    return scores.unsqueeze(2), scores.unsqueeze(1), positives.unsqueeze(2) & ~positives.unsqueeze(1)
+
+
+def loss_no_hinge(image_vecs, tag_vecs, positives, margin):
+    pos, neg, valid = _triples(image_vecs, tag_vecs, positives)
+    return ((margin - pos + neg) * valid).sum() / valid.sum()
+
+
+def loss_signs_swapped(image_vecs, tag_vecs, positives, margin):
+    pos, neg, valid = _triples(image_vecs, tag_vecs, positives)
+    return (torch.relu(margin + pos - neg) * valid).sum() / valid.sum()
+
+
+def loss_all_pairs(image_vecs, tag_vecs, positives, margin):
+    pos, neg, _ = _triples(image_vecs, tag_vecs, positives)
+    return torch.relu(margin - pos + neg).mean()
+
+
+def loss_summed(image_vecs, tag_vecs, positives, margin):
+    pos, neg, valid = _triples(image_vecs, tag_vecs, positives)
+    return (torch.relu(margin - pos + neg) * valid).sum()
+
+
+def loss_no_margin(image_vecs, tag_vecs, positives, margin):
+    pos, neg, valid = _triples(image_vecs, tag_vecs, positives)
+    return (torch.relu(neg - pos) * valid).sum() / valid.sum()
+
+
+def loss_detached(image_vecs, tag_vecs, positives, margin):
+    return ranking_loss_ok(image_vecs, tag_vecs, positives, margin).detach()
+
+
+def recall_lowest_scores(scores, relevant, k):
+    return recall_ok(-scores, relevant, k)
+
+
+def recall_is_precision(scores, relevant, k):
+    top = np.argsort(-scores, axis=1)[:, :k]
+    found = np.take_along_axis(relevant, top, axis=1).sum(axis=1)
+    has = relevant.any(axis=1)
+    return float(np.mean(found[has] / k))
+
+
+def recall_keeps_empty_queries(scores, relevant, k):
+    top = np.argsort(-scores, axis=1)[:, :k]
+    found = np.take_along_axis(relevant, top, axis=1).sum(axis=1)
+    return float(np.mean(found / np.maximum(relevant.sum(axis=1), 1)))
+
+
+def recall_any_hit(scores, relevant, k):
+    top = np.argsort(-scores, axis=1)[:, :k]
+    found = np.take_along_axis(relevant, top, axis=1).sum(axis=1)
+    return float(np.mean(found[relevant.any(axis=1)] > 0))
+
+
+def scores_not_normalised(P, Q, image_vectors, word_vectors):
+    return (image_vectors @ P.T) @ (word_vectors @ Q.T).T
+
+
+def scores_normalised_before(P, Q, image_vectors, word_vectors):
+    a = image_vectors / np.linalg.norm(image_vectors, axis=1, keepdims=True)
+    b = word_vectors / np.linalg.norm(word_vectors, axis=1, keepdims=True)
+    return (a @ P.T) @ (b @ Q.T).T
+
+
+def scores_transposed(P, Q, image_vectors, word_vectors):
+    return joint_scores_ok(P, Q, image_vectors, word_vectors).T
+
+
+RIGHT = {
+    (J1, "ranking_loss"): ranking_loss_ok,
+    (J1, "recall_at_k"): recall_ok,
+    (J2, "joint_scores"): joint_scores_ok,
+}
+
+WRONG = {
+    (J1, "ranking_loss"): [
+        (loss_no_hinge, "clip at zero"),
+        (loss_signs_swapped, "the signs are swapped"),
+        (loss_all_pairs, "averages over all tag pairs"),
+        (loss_summed, "return their mean"),
+        (loss_no_margin, "the margin is missing"),
+        (loss_detached, "without gradients"),
+    ],
+    (J1, "recall_at_k"): [
+        (recall_lowest_scores, "k lowest scores"),
+        (recall_is_precision, "precision at k"),
+        (recall_keeps_empty_queries, "leave such queries out"),
+        (recall_any_hit, "any relevant item is found"),
+    ],
+    (J2, "joint_scores"): [
+        (scores_not_normalised, "returns dot products"),
+        (scores_normalised_before, "normalise after projecting"),
+        (scores_transposed, "one score per (image, word)"),
+    ],
+}

@@ -25,3 +25,19 @@ def test_shape_errors_are_clear():
         plot.heatmap(np.eye(2), ["a", "b", "c"])
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         plot.map_2d(np.zeros((3, 3)))
+
+
+def test_image_grid_tiles_images_with_titles_and_frames():
+    rng = np.random.default_rng(0)
+    ax = plot.image_grid(rng.random((7, 1, 8, 8)), titles=list("abcdefg"), ncols=3, title="grid",
+                         frame_colors=["green", None, "red", None, None, None, None])
+    assert ax.get_title() == "grid" and [t.get_text() for t in ax.texts] == list("abcdefg")
+    assert len(ax.patches) == 2
+    height, width = ax.images[0].get_array().shape
+    assert width > 3 * 8 and height > 3 * 8  # 3 columns and 3 rows of 8x8 tiles, with gaps
+    ax = plot.image_grid(rng.random((2, 3, 5, 5)), rescale=True)
+    assert ax.images[0].get_array().shape[-1] == 3
+    with pytest.raises(ValueError, match="one entry per image"):
+        plot.image_grid(np.zeros((3, 4, 4)), titles=["a"])
+    with pytest.raises(ValueError, match=r"images must be \(n, h, w\)"):
+        plot.image_grid(np.zeros((4, 4)))

@@ -1,6 +1,192 @@
 """Checks for chapter 5, Joint spaces."""
 from __future__ import annotations
 
-from .checks import Exercise, Incorrect, call, show  # noqa: F401
+import numpy as np
+import torch
 
-NOTEBOOKS: dict[str, list[Exercise]] = {}
+from .. import joint
+from .checks import Exercise, Incorrect, call, show
+
+# -- 01_common_space: ranking_loss --------------------------------------------------------
+
+
+def _loss_cases():
+    g = torch.Generator().manual_seed(0)
+    cases = []
+    for B, T, d in [(4, 5, 3), (6, 7, 4), (3, 4, 2)]:
+        img = torch.nn.functional.normalize(torch.randn(B, d, generator=g), dim=1)
+        tags = torch.nn.functional.normalize(torch.randn(T, d, generator=g), dim=1)
+        pos = torch.rand(B, T, generator=g) < 0.4
+        pos[:, 0] = True  # every image has a tag ...
+        pos[:, -1] = False  # ... and lacks one
+        cases.append((img, tags, pos, 0.2))
+    img, tags, pos, _ = cases[0]
+    cases.append((img, tags, pos, 1.5))  # a margin wide enough that every triple costs something
+    cases.append((img, tags, pos, 0.0))
+    return cases
+
+
+def _check_ranking_loss(ranking_loss) -> str:
+    for img, tags, pos, margin in _loss_cases():
+        label = f"ranking_loss(image_vecs {tuple(img.shape)}, tag_vecs {tuple(tags.shape)}, positives, margin={margin})"
+        got = call(ranking_loss, img.clone(), tags.clone(), pos.clone(), margin, _label=label)
+        if not isinstance(got, torch.Tensor) or got.numel() != 1:
+            raise Incorrect(f"Expected `{label}` to return a single-number tensor; got {show(got)}")
+        expected = joint.ranking_loss(img, tags, pos, margin)
+        value = float(got)
+        if np.isclose(value, float(expected), atol=1e-5):
+            continue
+        scores = img @ tags.T
+        valid = pos.unsqueeze(2) & ~pos.unsqueeze(1)
+        raw = margin - scores.unsqueeze(2) + scores.unsqueeze(1)
+        flipped = torch.relu(margin + scores.unsqueeze(2) - scores.unsqueeze(1))
+        if np.isclose(value, float((raw * valid).sum() / valid.sum()), atol=1e-5):
+            raise Incorrect(f"`{label}` returned {value:.4f}: it adds up the raw differences; a triple whose right "
+                            "tag already wins by the margin must cost 0 (clip at zero with a hinge, `relu`)")
+        if np.isclose(value, float((flipped * valid).sum() / valid.sum()), atol=1e-5):
+            raise Incorrect(f"`{label}` returned {value:.4f}: the signs are swapped; the loss should push the "
+                            "image's own tags above the tags it lacks, so it is margin - s(pos) + s(neg)")
+        all_pairs = torch.relu(raw)
+        if np.isclose(value, float(all_pairs.mean()), atol=1e-5):
+            raise Incorrect(f"`{label}` returned {value:.4f}: it averages over all tag pairs; only pairs of a tag "
+                            "the image has and one it lacks count")
+        if np.isclose(value, float((torch.relu(raw) * valid).sum()), atol=1e-4):
+            raise Incorrect(f"`{label}` returned {value:.4f}, the sum over the triples; return their mean")
+        if np.isclose(value, float((torch.relu(-scores.unsqueeze(2) + scores.unsqueeze(1)) * valid).sum() / valid.sum()),
+                      atol=1e-5):
+            raise Incorrect(f"`{label}` returned {value:.4f}: the margin is missing; a right tag must win by "
+                            f"`margin` = {margin}, not just win")
+        raise Incorrect(f"`{label}` returned {value:.4f}; expected {float(expected):.4f}")
+    # the loss must let gradients through
+    img, tags, pos, margin = _loss_cases()[0]
+    img = img.clone().requires_grad_(True)
+    out = call(ranking_loss, img, tags, pos, margin, _label="ranking_loss(...)")
+    if not out.requires_grad:
+        raise Incorrect("`ranking_loss` returns a tensor without gradients; compute it with torch operations "
+                        "on the inputs (no .item(), .detach() or numpy)")
+    return f"all {len(_loss_cases())} test cases pass, gradients included"
+
+
+ranking_loss = Exercise(
+    "ranking_loss",
+    _check_ranking_loss,
+    hints=[
+        "`scores = image_vecs @ tag_vecs.T` is (B, T). Broadcasting `scores.unsqueeze(2)` against "
+        "`scores.unsqueeze(1)` gives every (image, tag j, tag k) at once.",
+        "The hinge is `torch.relu(margin - s_pos + s_neg)`; keep the triples where `positives[i, j]` and "
+        "`~positives[i, k]`, and divide their sum by how many there are.",
+    ],
+)
+
+# -- 01_common_space: recall_at_k --------------------------------------------------------------
+
+_RECALL_CASES = [
+    (np.array([[5.0, 4.0, 3.0, 2.0, 1.0]]), np.array([[0, 1, 1, 1, 0]], bool), 3),
+    (np.array([[0.9, 0.1, 0.5, 0.3], [0.2, 0.8, 0.7, 0.1]]), np.array([[1, 0, 1, 0], [1, 0, 0, 1]], bool), 2),
+    (np.array([[0.9, 0.1, 0.5, 0.3], [0.2, 0.8, 0.7, 0.1]]), np.array([[1, 0, 1, 0], [1, 0, 0, 1]], bool), 1),
+    (np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1], [0.5, 0.5, 0.5]]), np.array([[0, 0, 1], [0, 0, 0], [1, 1, 0]], bool), 2),
+]
+
+
+def _check_recall(recall_at_k) -> str:
+    for scores, relevant, k in _RECALL_CASES:
+        label = f"recall_at_k(scores {scores.shape}, relevant, k={k})"
+        got = call(recall_at_k, scores.copy(), relevant.copy(), k, _label=label)
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            raise Incorrect(f"Expected `{label}` to return a number; got {show(got)}") from None
+        expected = joint.recall_at_k(scores, relevant, k)
+        if np.isclose(value, expected):
+            continue
+        top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        bottom = np.argsort(scores, axis=1, kind="stable")[:, :k]
+        found = np.take_along_axis(relevant, top, axis=1).sum(1)
+        has = relevant.any(1)
+        if np.isclose(value, np.mean(np.take_along_axis(relevant, bottom, axis=1).sum(1)[has] / relevant.sum(1)[has])):
+            raise Incorrect(f"`{label}` returned {value:.3f}: it takes the k lowest scores; the best-scored items "
+                            "come first (sort in descending order)")
+        if np.isclose(value, np.mean(found[has] / k)):
+            raise Incorrect(f"`{label}` returned {value:.3f}, the share of the k results that are relevant "
+                            "(precision at k); recall divides by the number of relevant items of the query")
+        if np.isclose(value, np.mean(found / np.maximum(relevant.sum(1), 1))) and not has.all():
+            raise Incorrect(f"`{label}` returned {value:.3f}: it counts a query without relevant items as 0; "
+                            "leave such queries out of the mean")
+        if np.isclose(value, np.mean(found[has] > 0)):
+            raise Incorrect(f"`{label}` returned {value:.3f}: it counts a query as 1 if any relevant item is found; "
+                            "recall is the share of its relevant items found")
+        raise Incorrect(f"`{label}` returned {value:.3f}; expected {expected:.3f}")
+    return f"all {len(_RECALL_CASES)} test cases pass"
+
+
+recall_at_k = Exercise(
+    "recall_at_k",
+    _check_recall,
+    hints=[
+        "`np.argsort(-scores, axis=1)[:, :k]` gives each query's k best items; "
+        "`np.take_along_axis(relevant, top, axis=1)` says which of them are relevant.",
+        "Per query: found / number relevant. Average over the queries that have at least one relevant item.",
+    ],
+)
+
+# -- 02_suggestions_and_geometry: joint_scores -------------------------------------------------
+
+
+def _reference_scores(P, Q, images, words):
+    a = images @ P.T
+    b = words @ Q.T
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return a @ b.T
+
+
+def _check_joint_scores(joint_scores) -> str:
+    rng = np.random.default_rng(3)
+    cases = [(4, 6, 3, 5, 2), (7, 5, 4, 3, 6), (3, 3, 3, 1, 1)]
+    for dim, image_dim, word_dim, n_images, n_words in cases:
+        P = rng.normal(size=(dim, image_dim))
+        Q = rng.normal(size=(dim, word_dim))
+        images = rng.normal(size=(n_images, image_dim)) * rng.uniform(0.5, 3, size=(n_images, 1))
+        words = rng.normal(size=(n_words, word_dim)) * rng.uniform(0.5, 3, size=(n_words, 1))
+        label = (f"joint_scores(P {P.shape}, Q {Q.shape}, image_vectors {images.shape}, "
+                 f"word_vectors {words.shape})")
+        got = call(joint_scores, P.copy(), Q.copy(), images.copy(), words.copy(), _label=label)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise Incorrect(f"Expected `{label}` to return an array; got {show(got)}") from None
+        if got.shape != (n_images, n_words):
+            raise Incorrect(f"Expected `{label}` to return one score per (image, word): shape "
+                            f"({n_images}, {n_words}); got {got.shape}")
+        expected = _reference_scores(P, Q, images, words)
+        if np.allclose(got, expected, atol=1e-6):
+            continue
+        if np.allclose(got, (images @ P.T) @ (words @ Q.T).T, atol=1e-6):
+            raise Incorrect(f"`{label}` returns dot products; normalise both projections to unit length first, "
+                            "so that the scores are cosines")
+        unit_in = _reference_scores(np.eye(dim) @ P, Q, images / np.linalg.norm(images, axis=1, keepdims=True),
+                                    words / np.linalg.norm(words, axis=1, keepdims=True))
+        before = (images / np.linalg.norm(images, axis=1, keepdims=True) @ P.T) @ (
+            words / np.linalg.norm(words, axis=1, keepdims=True) @ Q.T).T
+        if np.allclose(got, before, atol=1e-6) and not np.allclose(unit_in, before):
+            raise Incorrect(f"`{label}`: normalise after projecting, not before; P and Q change lengths")
+        if np.abs(got).max() > 1 + 1e-6:
+            raise Incorrect(f"`{label}` has scores above 1; cosines lie between -1 and 1")
+        raise Incorrect(f"`{label}` returned {show(np.round(got, 3).tolist())}; expected "
+                        f"{show(np.round(expected, 3).tolist())}")
+    return f"all {len(cases)} test cases pass"
+
+
+joint_scores = Exercise(
+    "joint_scores",
+    _check_joint_scores,
+    hints=[
+        "Project: `images @ P.T` is (n_images, dim) and `words @ Q.T` is (n_words, dim).",
+        "Divide each row by its norm (`np.linalg.norm(..., axis=1, keepdims=True)`), then one matrix product.",
+    ],
+)
+
+NOTEBOOKS = {
+    "05_joint/01_common_space": [ranking_loss, recall_at_k],
+    "05_joint/02_suggestions_and_geometry": [joint_scores],
+}
