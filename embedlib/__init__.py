@@ -10,6 +10,7 @@ Modules, one concern each:
 - :mod:`embedlib.links` — link prediction: edge splits, non-edges, edge features
 - :mod:`embedlib.vision` — digits, a small CNN, image embeddings and image search
 - :mod:`embedlib.joint` — images and tags in one space: the P and Q projections
+- :mod:`embedlib.sentences` — a pretrained sentence encoder, offline, and search helpers
 - :mod:`embedlib.vectors` — the :class:`~embedlib.vectors.Embeddings` type used everywhere
 - :mod:`embedlib.evaluate` — word similarity, analogies
 - :mod:`embedlib.plot` — the figures the chapters share

@@ -191,3 +191,49 @@ def load_glove(limit: int | None = None, source: str = "package"):
             emb = Embeddings(emb.keys[:limit], emb.vectors[:limit])
         return emb
     raise ValueError(f"source must be 'package' or 'gensim', got {source!r}")
+
+
+# -- paragraphs of the Wikipedia sample (chapter 6) ------------------------------------------
+
+__all__ += ["Paragraph", "load_wiki_paragraphs"]
+
+_HEADING = re.compile(r"^\s*=+.*=+\s*$")
+
+
+class Paragraph(NamedTuple):
+    title: str  # the article it comes from
+    text: str
+
+
+def load_wiki_paragraphs(min_words: int = 40, max_words: int = 250, per_article: int | None = None) -> list[Paragraph]:
+    """The paragraphs of :func:`load_wiki_articles`, each with its article's title.
+
+    Paragraphs are the blocks of text between blank lines, with the section
+    headings (``== History ==``) taken out and the white space squeezed.
+    Only those of ``min_words`` to ``max_words`` words (split on white space)
+    are kept: shorter blocks are mostly image captions, list items and
+    leftovers of tables; longer ones are rare. ``per_article`` keeps only
+    the first so many kept paragraphs of each article (the lead and the
+    first sections), for a smaller sample. Articles come in the dump's
+    order, paragraphs in the article's order.
+
+    >>> paragraphs = load_wiki_paragraphs(per_article=2)
+    >>> paragraphs[0].title, paragraphs[0].text[:36]
+    ('Anarchism', 'Anarchism is a political philosophy ')
+    """
+    if min_words < 1 or max_words < min_words:
+        raise ValueError(f"need 1 <= min_words <= max_words, got min_words={min_words}, max_words={max_words}")
+    if per_article is not None and per_article < 1:
+        raise ValueError(f"per_article must be >= 1 or None, got {per_article}")
+    out = []
+    for article in _wiki_articles():
+        kept = 0
+        for block in article.text.split("\n\n"):
+            lines = [line for line in block.splitlines() if not _HEADING.match(line)]
+            text = " ".join(" ".join(lines).split())
+            if min_words <= len(text.split()) <= max_words:
+                out.append(Paragraph(article.title, text))
+                kept += 1
+                if kept == per_article:
+                    break
+    return out

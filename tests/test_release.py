@@ -67,6 +67,16 @@ def test_student_notebooks_have_stubs_no_outputs_and_colab_cells(course_copy):
         assert len(stubs) == len(items)
 
 
+def test_colab_setup_installs_the_extras_each_chapter_needs():
+    def setup_source(nb_id):
+        nb = json.loads((ROOT / "notebooks" / f"{nb_id}.ipynb").read_text())
+        return "".join(nb["cells"][1]["source"])
+
+    assert '"embedlib[glove] @ git+https://github.com/' in setup_source("01_words/03_similarity")
+    assert '"embedlib[glove,wrapup] @ git+https://github.com/' in setup_source("06_wrap_up/01_embed_all_the_things")
+    assert '"embedlib @ git+https://github.com/' in setup_source("03_graphs/01_deepwalk")
+
+
 def test_solution_cells_are_folded_in_the_book():
     for nb_id in NOTEBOOKS:
         nb = json.loads((ROOT / "solutions" / f"{nb_id}.ipynb").read_text())

@@ -75,8 +75,14 @@ def _repo_slug(root: Path) -> str:
     return DEFAULT_REPO
 
 
+# what each chapter needs beyond embedlib itself on Colab (which has torch and torchvision)
+_COLAB_EXTRAS = {"01_words": "glove", "05_joint": "glove", "06_wrap_up": "glove,wrapup"}
+
+
 def _colab_cells(rel_path: str, slug: str) -> list[dict]:
     url = f"https://colab.research.google.com/github/{slug}/blob/main/{rel_path}"
+    extras = _COLAB_EXTRAS.get(rel_path.split("/")[1] if rel_path.count("/") >= 2 else "", "")
+    package = f"embedlib[{extras}]" if extras else "embedlib"
     badge = (
         f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})\n"
         "\n"
@@ -91,7 +97,7 @@ def _colab_cells(rel_path: str, slug: str) -> list[dict]:
         "    import subprocess\n"
         "\n"
         "    subprocess.run(\n"
-        f'        [sys.executable, "-m", "pip", "install", "-q", "embedlib @ git+https://github.com/{slug}"],\n'
+        f'        [sys.executable, "-m", "pip", "install", "-q", "{package} @ git+https://github.com/{slug}"],\n'
         "        check=True,\n"
         "    )"
     )
