@@ -7,7 +7,7 @@ negatives, min count and subsampling, on 2 threads. Each records its vectors
 after every epoch (copying them is inside the timed region, evaluating them is
 not), so we can ask: how long did each take to first reach a given WordSim353
 Spearman rho? The ratio ours/gensim below 1.0 means ours got there sooner.
-On a corpus this small rho varies by +-0.03 from seed to seed, so each
+On a corpus this small rho varies from seed to seed (a standard deviation of 0.01-0.03), so each
 trainer runs with several seeds and the per-epoch times and rhos are averaged.
 
 gensim runs with its own defaults otherwise (SGD, alpha 0.025); ours with its

@@ -94,8 +94,10 @@ def map_2d(
 
         groups = list(groups)
         distinct = list(dict.fromkeys(groups))
-        # more groups than the default cycle's 10 colours: take them from a 20-colour map
-        colours = matplotlib.colormaps["tab20"].colors if len(distinct) > 10 else [None] * len(distinct)
+        # more groups than the default cycle's 10 colours: the 10 dark colours of tab20 first,
+        # then its light ones, so that neighbouring groups do not get two shades of one hue
+        tab20 = matplotlib.colormaps["tab20"].colors
+        colours = (tab20[0::2] + tab20[1::2]) if len(distinct) > 10 else [None] * len(distinct)
         for g, colour in zip(distinct, colours):
             mask = np.array([x == g for x in groups])
             ax.scatter(points[mask, 0], points[mask, 1], s=18, alpha=0.8, label=str(g), color=colour)

@@ -84,7 +84,8 @@ _RECALL_CASES = [
     (np.array([[5.0, 4.0, 3.0, 2.0, 1.0]]), np.array([[0, 1, 1, 1, 0]], bool), 3),
     (np.array([[0.9, 0.1, 0.5, 0.3], [0.2, 0.8, 0.7, 0.1]]), np.array([[1, 0, 1, 0], [1, 0, 0, 1]], bool), 2),
     (np.array([[0.9, 0.1, 0.5, 0.3], [0.2, 0.8, 0.7, 0.1]]), np.array([[1, 0, 1, 0], [1, 0, 0, 1]], bool), 1),
-    (np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1], [0.5, 0.5, 0.5]]), np.array([[0, 0, 1], [0, 0, 0], [1, 1, 0]], bool), 2),
+    # no ties among the scores, so that any correct way of sorting gives the same answer
+    (np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1], [0.6, 0.5, 0.4]]), np.array([[0, 0, 1], [0, 0, 0], [1, 1, 0]], bool), 2),
 ]
 
 
