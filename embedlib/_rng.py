@@ -42,3 +42,9 @@ def uniform(bits):
 def below(bits, n):
     """An integer in [0, n) from the top 32 of 64 random bits (Lemire's multiply-shift)."""
     return np.int64(((bits >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
+
+
+@njit(inline="always")
+def uniform_low(bits):
+    """A float32 in [0, 1) from the low 24 of 64 random bits (independent of :func:`below`'s top bits)."""
+    return np.float32(bits & np.uint64(0xFFFFFF)) * np.float32(1.0 / 16777216.0)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._rng import below, next_bits, seed_state, uniform
+from ._rng import below, next_bits, seed_state, uniform, uniform_low
 
 MAX_SENTENCE = 10_000  # longer sentences are cut into pieces, as in word2vec and gensim
 
@@ -110,7 +110,7 @@ def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept,
                     else:
                         state, bits = next_bits(state)
                         target = below(bits, n_vocab)  # the alias table: a slot from the top bits,
-                        if np.float32(bits & np.uint64(0xFFFFFF)) * np.float32(1.0 / 16777216.0) >= accept[target]:
+                        if uniform_low(bits) >= accept[target]:
                             target = alias[target]  # then keep it or take its alias by the low bits
                         if target == target_word:
                             continue

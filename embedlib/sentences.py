@@ -30,7 +30,7 @@ from typing import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
-from .vectors import Embeddings, normalize
+from .vectors import Embeddings, nearest
 
 __all__ = [
     "ENCODER_NAME",
@@ -176,9 +176,7 @@ def cosine_top_k(query, matrix, k: int) -> np.ndarray:
         raise ValueError(f"query must have {matrix.shape[1]} columns like matrix, got shape {query.shape}")
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
-    k = min(k, len(matrix))
-    scores = normalize(np.atleast_2d(query)) @ normalize(matrix).T
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    top, _ = nearest(np.atleast_2d(query), matrix, k=min(k, len(matrix)), dtype=np.float64)
     return top[0] if query.ndim == 1 else top
 
 

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Embeddings", "normalize", "project"]
+__all__ = ["Embeddings", "normalize", "project", "nearest"]
 
 
 def normalize(vectors: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -28,6 +28,47 @@ def normalize(vectors: np.ndarray, axis: int = -1) -> np.ndarray:
         vectors = vectors.astype(np.float32)
     norms = np.linalg.norm(vectors, axis=axis, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
+
+
+def nearest(queries, database, k: int = 10, chunk: int = 1024, exclude_self: bool = False, dtype=np.float32):
+    """The ``k`` rows of ``database`` most cosine-similar to each row of ``queries``.
+
+    Returns ``(indices, scores)``, both ``(n_queries, k)``, most similar
+    first, ties to the lower row number. Queries go ``chunk`` rows at a time,
+    so memory stays at ``chunk × len(database)`` scores; the result does not
+    depend on ``chunk``. With ``exclude_self=True`` the queries *are* the
+    database and row ``i`` is left out of its own results. All-zero rows
+    score 0. The one search behind ``Embeddings.nearest_indices``,
+    ``vision.cosine_search`` and ``sentences.cosine_top_k``.
+    """
+    q, db = (np.asarray(x, dtype=dtype) for x in (queries, database))
+    for name, array in (("queries", q), ("database", db)):
+        if array.ndim != 2:
+            raise ValueError(f"{name} must be a 2-D array (one vector per row), got shape {array.shape}")
+    if q.shape[1] != db.shape[1]:
+        raise ValueError(f"queries and database must have the same number of columns, got {q.shape[1]} and {db.shape[1]}")
+    if exclude_self and len(q) != len(db):
+        raise ValueError("exclude_self=True needs the queries to be the database (the same rows), got "
+                         f"{len(q)} queries and {len(db)} database rows")
+    available = len(db) - bool(exclude_self)
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= available:
+        raise ValueError(f"k must be an int between 1 and {available} (the rows that can be returned), got {k!r}")
+    if not isinstance(chunk, (int, np.integer)) or isinstance(chunk, bool) or chunk < 1:
+        raise ValueError(f"chunk must be an int >= 1, got {chunk!r}")
+    q, db = normalize(q), normalize(db)
+    indices = np.empty((len(q), k), dtype=np.int64)
+    scores = np.empty((len(q), k), dtype=db.dtype)
+    for start in range(0, len(q), chunk):
+        sims = q[start : start + chunk] @ db.T
+        if exclude_self:
+            rows = np.arange(len(sims))
+            sims[rows, start + rows] = -np.inf
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(db) else np.tile(np.arange(len(db)), (len(sims), 1))
+        top_scores = np.take_along_axis(sims, top, axis=1)
+        order = np.lexsort((top, -top_scores), axis=1)  # by score, ties by row number
+        indices[start : start + chunk] = np.take_along_axis(top, order, axis=1)
+        scores[start : start + chunk] = np.take_along_axis(top_scores, order, axis=1)
+    return indices, scores
 
 
 def project(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -163,18 +204,8 @@ class Embeddings:
         return self.unit_vectors[rows].mean(axis=0)
 
     def nearest_indices(self, queries: np.ndarray, topn: int = 10, chunk: int = 1024) -> np.ndarray:
-        """Indices of the ``topn`` nearest keys to each row of ``queries``.
-
-        Vectorised and chunked so that large query sets fit in memory.
-        """
-        q = normalize(np.asarray(queries, dtype=np.float32))
-        out = np.empty((len(q), topn), dtype=np.int64)
-        for start in range(0, len(q), chunk):
-            s = q[start : start + chunk] @ self.unit_vectors.T
-            top = np.argpartition(-s, topn - 1, axis=1)[:, :topn]
-            order = np.argsort(-np.take_along_axis(s, top, axis=1), axis=1, kind="stable")
-            out[start : start + chunk] = np.take_along_axis(top, order, axis=1)
-        return out
+        """Indices of the ``topn`` nearest keys to each row of ``queries`` (chunked: see :func:`nearest`)."""
+        return nearest(queries, self.unit_vectors, topn, chunk)[0]
 
     def _is_single(self, item) -> bool:
         """True if ``item`` is one key or one vector rather than a list of them."""

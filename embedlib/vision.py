@@ -41,6 +41,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .vectors import nearest as _nearest
 from .vectors import normalize as _unit_rows
 
 __all__ = [
@@ -325,30 +326,7 @@ def cosine_search(queries, database, k: int = 10, chunk: int = 1024, exclude_sel
     >>> idx.ravel().tolist(), [round(float(s), 2) for s in scores.ravel()]
     ([1, 0, 1], [0.8, 0.8, 0.6])
     """
-    q, db = _matrix("queries", queries), _matrix("database", database)
-    if q.shape[1] != db.shape[1]:
-        raise ValueError(f"queries and database must have the same number of columns, got {q.shape[1]} and {db.shape[1]}")
-    if exclude_self and len(q) != len(db):
-        raise ValueError("exclude_self=True needs the queries to be the database (the same rows), got "
-                         f"{len(q)} queries and {len(db)} database rows")
-    available = len(db) - bool(exclude_self)
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= available:
-        raise ValueError(f"k must be an int between 1 and {available} (the rows that can be returned), got {k!r}")
-    chunk = _positive_int("chunk", chunk)
-    q, db = _unit_rows(q), _unit_rows(db)
-    indices = np.empty((len(q), k), dtype=np.int64)
-    scores = np.empty((len(q), k), dtype=np.float32)
-    for start in range(0, len(q), chunk):
-        sims = q[start : start + chunk] @ db.T
-        if exclude_self:
-            rows = np.arange(len(sims))
-            sims[rows, start + rows] = -np.inf
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(db) else np.tile(np.arange(len(db)), (len(sims), 1))
-        top_scores = np.take_along_axis(sims, top, axis=1)
-        order = np.lexsort((top, -top_scores), axis=1)  # by score, ties by row number
-        indices[start : start + chunk] = np.take_along_axis(top, order, axis=1)
-        scores[start : start + chunk] = np.take_along_axis(top_scores, order, axis=1)
-    return indices, scores
+    return _nearest(queries, database, k, chunk, exclude_self)
 
 
 def precision_at_k(query_labels, retrieved_labels, k: int = 10) -> float:

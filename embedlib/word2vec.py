@@ -259,8 +259,7 @@ class Word2Vec:
         n_tokens, n_sentences = len(ids), len(pieces)
         total = n_tokens * self.epochs
         bar = self._progress_bar(total, "word")
-        shared = (ids, starts, keep, w_in, w_out, acc_in, acc_out, accept, alias, _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE,
-                  self.window, self.negative, self.optimizer == "adagrad", self.lr_, self.min_lr)
+        adagrad = self.optimizer == "adagrad"
         lock = threading.Lock()
 
         def work(first, last, p0, p1, seed, sink):
@@ -271,12 +270,14 @@ class Word2Vec:
             span = max(starts[last] - starts[first], 1)
             block = first
             while block < last:
-                end = min(last, int(np.searchsorted(starts, starts[block] + 50_000, side="right")), last)
-                end = max(end, block + 1)
+                # about 50,000 tokens per call, so that the progress bar moves
+                end = max(block + 1, min(last, int(np.searchsorted(starts, starts[block] + 50_000, side="right"))))
                 q0 = p0 + (p1 - p0) * (starts[block] - starts[first]) / span
                 q1 = p0 + (p1 - p0) * (starts[end] - starts[first]) / span
-                loss, pairs = _sgns.train_block(*shared[:2], block, end, *shared[2:], q0, q1,
-                                                int(gen.integers(1, 2**63 - 1)), buf, grad)
+                loss, pairs = _sgns.train_block(
+                    ids, starts, block, end, keep, w_in, w_out, acc_in, acc_out, accept, alias,
+                    _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE, self.window, self.negative, adagrad,
+                    self.lr_, self.min_lr, q0, q1, int(gen.integers(1, 2**63 - 1)), buf, grad)
                 with lock:
                     sink[0] += loss
                     sink[1] += pairs
@@ -297,16 +298,8 @@ class Word2Vec:
                 p1 = (epoch * n_tokens + starts[hi]) / total
                 seeds = rng.integers(0, 2**62, size=self.workers)
                 sink = [0.0, 0]  # summed loss, pairs
-                jobs = [(cuts[w], cuts[w + 1], p0, p1, int(seeds[w]), sink)
-                        for w in range(self.workers) if cuts[w + 1] > cuts[w]]
-                if len(jobs) == 1:
-                    work(*jobs[0])
-                else:
-                    threads = [threading.Thread(target=work, args=job) for job in jobs]
-                    for t in threads:
-                        t.start()
-                    for t in threads:
-                        t.join()
+                _run_in_threads(work, [(cuts[w], cuts[w + 1], p0, p1, int(seeds[w]), sink)
+                                       for w in range(self.workers) if cuts[w + 1] > cuts[w]])
                 if sink[1]:
                     losses.append(sink[0] / sink[1])
                 self.pairs_trained_ += sink[1]
@@ -357,18 +350,10 @@ class Word2Vec:
     def _train_slice(self, centres, contexts, done, seeds, args) -> None:
         """Train on consecutive pairs, split evenly among the worker threads."""
         chunk = -(-len(centres) // len(seeds))
-        jobs = [
-            (centres[i * chunk : (i + 1) * chunk], contexts[i * chunk : (i + 1) * chunk], done + i * chunk, seed)
+        _run_in_threads(self._train_chunk, [
+            (centres[i * chunk : (i + 1) * chunk], contexts[i * chunk : (i + 1) * chunk], done + i * chunk, seed, *args)
             for i, seed in enumerate(seeds)
-        ]
-        if len(jobs) == 1:
-            self._train_chunk(*jobs[0], *args)
-            return
-        threads = [threading.Thread(target=self._train_chunk, args=(*job, *args)) for job in jobs]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        ])
 
     def _run_callbacks(self, callbacks, epoch) -> float:
         """Call every callback with the vectors so far; return the seconds it took."""
@@ -426,6 +411,18 @@ class Word2Vec:
     def output_vectors_(self) -> np.ndarray:
         """The context ("output") vectors, one row per vocabulary word."""
         return self._w_out.detach().cpu().numpy().copy()
+
+
+def _run_in_threads(fn, jobs) -> None:
+    """``fn(*job)`` for every job, each in a thread of its own (one job runs in this thread)."""
+    if len(jobs) == 1:
+        fn(*jobs[0])
+        return
+    threads = [threading.Thread(target=fn, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def _adagrad_scale(acc, rows, squared, lr, eps=1e-8):
