@@ -1,0 +1,58 @@
+"""Images: a small CNN, its training, and image embeddings from its features.
+
+The recipe of the chapter: train a network to classify images, ignore its
+last layer (the head), take the output of the layer before, and normalise it
+to unit length. That vector is the image's embedding; cosine similarity
+between embeddings finds similar images.
+
+- :func:`load_digits` — scikit-learn's 1,797 handwritten digits (8×8), offline.
+- :func:`load_torchvision` — MNIST and Fashion-MNIST (28×28) through
+  torchvision, online (or from files already on disk).
+- :class:`DigitsCNN` — two convolutions, a 64-d embedding layer, a linear head.
+- :func:`train_classifier`, :func:`accuracy` — Adam on cross-entropy.
+- :func:`embed` — head stripped, L2-normalised features.
+- :func:`cosine_search`, :func:`precision_at_k`, :func:`kmeans_nmi` — search
+  and score the embeddings.
+- :func:`pretrained_cnn`, :func:`embed_images`, :func:`imagenet_classes` — an
+  ImageNet-pretrained EfficientNet-Lite0, offline, as a classifier or an
+  image embedder for RGB images.
+- :func:`resnet18_backbone`, :class:`ImageNetInput` — torchvision's ResNet-18
+  as a 512-d feature extractor (ImageNet weights online).
+
+Images are float32 arrays of shape ``(n, channels, height, width)`` with
+values in [0, 1]; labels are int64 arrays. Everything takes
+``device="cuda"`` as well as the default ``"cpu"``.
+
+Example
+-------
+>>> images, labels = load_digits()
+>>> images.shape, labels[:5].tolist()
+((1797, 1, 8, 8), [0, 1, 2, 3, 4])
+>>> model = DigitsCNN(seed=0)
+>>> losses = train_classifier(model, images[:300], labels[:300], epochs=2, progress=False)
+>>> len(losses), losses[1] < losses[0]
+(2, True)
+>>> embed(model, images[:4]).shape
+(4, 64)
+"""
+from __future__ import annotations
+
+from .cnn import DigitsCNN, accuracy, embed, train_classifier
+from .digits import FASHION_MNIST_CLASSES, load_digits, load_torchvision
+from .resnet import ImageNetInput, resnet18_backbone
+from .search import cosine_search, kmeans_nmi, precision_at_k
+
+__all__ = [
+    "load_digits",
+    "load_torchvision",
+    "FASHION_MNIST_CLASSES",
+    "DigitsCNN",
+    "train_classifier",
+    "accuracy",
+    "embed",
+    "cosine_search",
+    "precision_at_k",
+    "kmeans_nmi",
+    "resnet18_backbone",
+    "ImageNetInput",
+]
