@@ -8,12 +8,14 @@ Modules, one concern each:
 - :mod:`embedlib.marketplace` — a synthetic shop with known answers, and a session-log loader
 - :mod:`embedlib.walks` — DeepWalk and node2vec random walks on graphs
 - :mod:`embedlib.links` — link prediction: edge splits, non-edges, edge features
-- :mod:`embedlib.vision` — digits, a small CNN, image embeddings and image search
+- :mod:`embedlib.openmoji` — real pictures with titles, offline: the OpenMoji emoji
+- :mod:`embedlib.vision` — digits, a small CNN, a pretrained CNN, image embeddings and image search
 - :mod:`embedlib.joint` — images and tags in one space: the P and Q projections
 - :mod:`embedlib.sentences` — a pretrained sentence encoder, offline, and search helpers
 - :mod:`embedlib.vectors` — the :class:`~embedlib.vectors.Embeddings` type used everywhere
 - :mod:`embedlib.evaluate` — word similarity, analogies
 - :mod:`embedlib.plot` — the figures the chapters share
+- :mod:`embedlib.cache` — an on-disk cache for slow results (rendered images, CNN features)
 - :mod:`embedlib.course` — exercise checks, the notebook generator and the grader
 """
 from .vectors import Embeddings

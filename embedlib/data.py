@@ -3,7 +3,9 @@
 Everything here works offline: the data ships inside packages the course
 depends on (gensim's test data for text and word benchmarks), or is
 generated (the marketplace of the Sequences chapter, from
-:mod:`embedlib.marketplace`, re-exported here).
+:mod:`embedlib.marketplace`, re-exported here), or rendered from files a
+package ships (the OpenMoji emoji of the Images chapters, from
+:mod:`embedlib.openmoji`, re-exported here).
 
 Example
 -------
@@ -19,6 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .marketplace import load_session_log, make_marketplace
+from .openmoji import EmojiSet, load_emoji
 
 __all__ = [
     "Article",
@@ -31,6 +34,8 @@ __all__ = [
     "load_glove",
     "make_marketplace",
     "load_session_log",
+    "load_emoji",
+    "EmojiSet",
 ]
 
 WIKI_SAMPLE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"

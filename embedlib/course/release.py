@@ -76,7 +76,8 @@ def _repo_slug(root: Path) -> str:
 
 
 # what each chapter needs beyond embedlib itself on Colab (which has torch and torchvision)
-_COLAB_EXTRAS = {"01_words": "glove", "05_joint": "glove", "06_wrap_up": "glove,wrapup"}
+_COLAB_EXTRAS = {"01_words": "glove", "04_images": "images", "05_joint": "glove,images",
+                 "06_wrap_up": "glove,wrapup"}
 
 
 def _colab_cells(rel_path: str, slug: str) -> list[dict]:

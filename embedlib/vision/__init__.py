@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from .cnn import DigitsCNN, accuracy, embed, train_classifier
 from .digits import FASHION_MNIST_CLASSES, load_digits, load_torchvision
+from .pretrained import embed_images, imagenet_classes, preprocess, pretrained_cnn
 from .resnet import ImageNetInput, resnet18_backbone
 from .search import cosine_search, kmeans_nmi, precision_at_k
 
@@ -53,6 +54,10 @@ __all__ = [
     "cosine_search",
     "precision_at_k",
     "kmeans_nmi",
+    "pretrained_cnn",
+    "imagenet_classes",
+    "embed_images",
+    "preprocess",
     "resnet18_backbone",
     "ImageNetInput",
 ]
