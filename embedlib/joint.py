@@ -1,21 +1,23 @@
-"""One space for images and their tags: the P and Q projections.
+"""One space for images and words: the P and Q projections.
 
-An image has a vector from a CNN (chapter 4); a tag has a word vector
+An image has a vector from a CNN (chapter 4); a word has a vector from text
 (chapter 1). The two live in different spaces of different sizes. A matrix
 ``P`` projects image vectors and a matrix ``Q`` projects word vectors into
-one common space of ``dim`` dimensions, where an image and its tags should be
-close and an image and other tags far apart (Weston et al. 2011's WSABIE,
-Frome et al. 2013's DeViSE). Both are learnt from (image, tag) pairs with a
-ranking loss: for every image, every tag it has should score higher, by a
-margin, than every tag it does not have.
+one common space of ``dim`` dimensions, where an image and the words of its
+title and tags should be close and other words far (Weston et al. 2011's
+WSABIE, Frome et al. 2013's DeViSE). Both are learnt from (image, tag) pairs
+with a ranking loss: for every image, every tag it has should score higher,
+by a margin, than every tag it does not have.
 
-Because ``Q`` maps *any* word vector, a tag never seen in training still
-lands somewhere in the space: that is zero-shot tagging.
+Because ``Q`` maps *any* word vector, a word never used as a tag in training
+still lands somewhere in the space: that is zero-shot retrieval.
 
 Example
 -------
->>> digit_tags(7)
-['seven', 'odd', 'prime', 'straight']
+>>> tag_matrix([["cat", "face"], ["dog"]], ["cat", "dog"]).astype(int).tolist()
+[[1, 0], [0, 1]]
+>>> holds_word([["cat", "face"], ["catfish"], ["dog", "cat"]], "cat").tolist()
+[True, False, True]
 >>> import numpy as np
 >>> space = JointSpace(image_dim=64, word_dim=50, dim=16, seed=0)
 >>> space.images(np.ones((3, 64))).shape, space.words(np.ones((5, 50))).shape
@@ -23,46 +25,50 @@ Example
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Sequence
 
 import numpy as np
 import torch
 
-__all__ = ["NUMBER_WORDS", "TAGS", "digit_tags", "tag_matrix", "JointSpace", "ranking_loss", "fit_joint",
-           "recall_at_k"]
-
-NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_SHAPE = {0: "round", 6: "round", 8: "round", 9: "round", 1: "straight", 4: "straight", 7: "straight",
-          2: "curved", 3: "curved", 5: "curved"}
-TAGS = NUMBER_WORDS + ["even", "odd", "prime", "round", "straight", "curved"]
+__all__ = ["title_words", "tag_vocabulary", "tag_matrix", "holds_word", "JointSpace", "ranking_loss",
+           "fit_joint", "recall_at_k", "suggest_words"]
 
 
-def digit_tags(digit: int) -> list[str]:
-    """The tags of an image of ``digit``: its number word, even or odd, prime if it is, and its shape.
-
-    The shape words describe how the digit is usually written: *round* if it
-    has a closed loop (0, 6, 8, 9), *straight* if it is made of straight
-    strokes (1, 4, 7), *curved* otherwise (2, 3, 5).
-    """
-    digit = int(digit)
-    if not 0 <= digit <= 9:
-        raise ValueError(f"digit must be between 0 and 9, got {digit}")
-    tags = [NUMBER_WORDS[digit], "even" if digit % 2 == 0 else "odd"]
-    if digit in (2, 3, 5, 7):
-        tags.append("prime")
-    tags.append(_SHAPE[digit])
-    return tags
+def title_words(title: str) -> list[str]:
+    """The words of a title, lower case, split at anything that is not a letter:
+    ``"high-heeled shoe"`` → ``["high", "heeled", "shoe"]``."""
+    return [w for w in re.split(r"[^a-z]+", title.lower()) if len(w) > 1]
 
 
-def tag_matrix(labels: Sequence[int], tags: Sequence[str] = TAGS) -> np.ndarray:
-    """Boolean (n_images, n_tags): does image ``i`` (a digit label) carry tag ``j``?"""
-    out = np.zeros((len(labels), len(tags)), dtype=bool)
-    column = {t: j for j, t in enumerate(tags)}
-    for i, label in enumerate(labels):
-        for t in digit_tags(label):
+def tag_vocabulary(tags: Sequence[Sequence[str]], vectors, *, min_count: int = 2, exclude=()) -> list[str]:
+    """The words to learn as tags, sorted: those that have a vector in ``vectors``
+    (anything supporting ``word in vectors``), carried by at least ``min_count``
+    images, and not in ``exclude``. A word seen on one image only is a name, not a
+    description the space can learn to generalise."""
+    counts = Counter(t for image_tags in tags for t in set(image_tags))
+    exclude = set(exclude)
+    return sorted(w for w, c in counts.items() if c >= min_count and w not in exclude and w in vectors)
+
+
+def tag_matrix(tags: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> np.ndarray:
+    """Boolean ``(n_images, n_words)``: does image ``i`` carry word ``j`` of ``vocabulary``?"""
+    column = {w: j for j, w in enumerate(vocabulary)}
+    out = np.zeros((len(tags), len(vocabulary)), dtype=bool)
+    for i, image_tags in enumerate(tags):
+        for t in image_tags:
             if t in column:
                 out[i, column[t]] = True
     return out
+
+
+def holds_word(tags: Sequence[Sequence[str]], word: str) -> np.ndarray:
+    """Boolean ``(n_images,)``: which images carry ``word`` among their tags (whole
+    words, case-insensitive). For a leak-free zero-shot test hold out all of them, and
+    leave ``word`` out of the training vocabulary."""
+    word = word.lower()
+    return np.array([any(t.lower() == word for t in image_tags) for image_tags in tags], dtype=bool)
 
 
 class JointSpace(torch.nn.Module):
@@ -109,13 +115,14 @@ def ranking_loss(image_vecs: torch.Tensor, tag_vecs: torch.Tensor, positives: to
     ``image_vecs`` (B, d) and ``tag_vecs`` (T, d) are unit vectors in the
     common space, ``positives`` (B, T) is True where image ``i`` has tag
     ``j``. Each triple costs ``max(0, margin - s(i, pos) + s(i, neg))`` with
-    ``s`` the cosine: zero once the right tag wins by the margin.
+    ``s`` the cosine: zero once the right tag wins by the margin. Memory is
+    (number of positive pairs) × T, not B × T × T.
     """
     scores = image_vecs @ tag_vecs.T  # (B, T)
     pos = positives.bool()
-    # (B, T_pos, T_neg) through broadcasting: every positive against every negative of the same image
-    hinge = torch.relu(margin - scores.unsqueeze(2) + scores.unsqueeze(1))
-    valid = pos.unsqueeze(2) & ~pos.unsqueeze(1)
+    rows, cols = pos.nonzero(as_tuple=True)  # every (image, tag it has)
+    hinge = torch.relu(margin - scores[rows, cols].unsqueeze(1) + scores[rows])  # against every tag
+    valid = ~pos[rows]  # ... that the image lacks
     return (hinge * valid).sum() / valid.sum().clamp(min=1)
 
 
@@ -124,11 +131,11 @@ def fit_joint(
     word_vectors,
     positives,
     *,
-    dim: int = 32,
-    margin: float = 0.2,
-    epochs: int = 30,
+    dim: int = 64,
+    margin: float = 0.3,
+    epochs: int = 40,
     batch_size: int = 128,
-    lr: float = 0.01,
+    lr: float = 0.003,
     seed: int = 0,
     device: str = "cpu",
     progress: bool = True,
@@ -187,3 +194,12 @@ def recall_at_k(scores, relevant, k: int) -> float:
     top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
     found = np.take_along_axis(relevant, top, axis=1).sum(axis=1)
     return float(np.mean(found[has] / relevant.sum(axis=1)[has]))
+
+
+def suggest_words(scores, words: Sequence[str], k: int = 5) -> list[list[str]]:
+    """For each row of ``scores`` (n_images, n_words), the ``k`` best-scored ``words``, best first."""
+    scores = np.asarray(scores)
+    if scores.ndim != 2 or scores.shape[1] != len(words):
+        raise ValueError(f"scores must be (n_images, {len(words)}) for {len(words)} words, got {scores.shape}")
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    return [[words[j] for j in row] for row in top]

@@ -19,12 +19,9 @@ def recall_ok(scores, relevant, k):
     return float(np.mean(found[has] / relevant.sum(axis=1)[has]))
 
 
-def joint_scores_ok(P, Q, image_vectors, word_vectors):
-    a = image_vectors @ P.T
-    b = word_vectors @ Q.T
-    a = a / np.linalg.norm(a, axis=1, keepdims=True)
-    b = b / np.linalg.norm(b, axis=1, keepdims=True)
-    return a @ b.T
+def zero_shot_split_ok(tags, word, vocabulary):
+    held_out = np.array([word.lower() in [t.lower() for t in image_tags] for image_tags in tags], dtype=bool)
+    return held_out, [w for w in vocabulary if w != word]
 
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -87,24 +84,54 @@ def recall_any_hit(scores, relevant, k):
     return float(np.mean(found[relevant.any(axis=1)] > 0))
 
 
-def scores_not_normalised(P, Q, image_vectors, word_vectors):
-    return (image_vectors @ P.T) @ (word_vectors @ Q.T).T
 
 
-def scores_normalised_before(P, Q, image_vectors, word_vectors):
-    a = image_vectors / np.linalg.norm(image_vectors, axis=1, keepdims=True)
-    b = word_vectors / np.linalg.norm(word_vectors, axis=1, keepdims=True)
-    return (a @ P.T) @ (b @ Q.T).T
 
 
-def scores_transposed(P, Q, image_vectors, word_vectors):
-    return joint_scores_ok(P, Q, image_vectors, word_vectors).T
+
+
+
+def split_substring(tags, word, vocabulary):
+    held_out = np.array([any(word in t.lower() for t in image_tags) for image_tags in tags])
+    return held_out, [w for w in vocabulary if w != word]
+
+
+def split_title_string(tags, word, vocabulary):  # searches the joined title text
+    held_out = np.array([word in " ".join(image_tags).lower() for image_tags in tags])
+    return held_out, [w for w in vocabulary if w != word]
+
+
+def split_first_tag_only(tags, word, vocabulary):
+    held_out = np.array([bool(image_tags) and image_tags[0].lower() == word for image_tags in tags])
+    return held_out, [w for w in vocabulary if w != word]
+
+
+def split_case_sensitive(tags, word, vocabulary):
+    held_out = np.array([word in image_tags for image_tags in tags])
+    return held_out, [w for w in vocabulary if w != word]
+
+
+def split_keeps_word(tags, word, vocabulary):
+    held_out = np.array([word in [t.lower() for t in image_tags] for image_tags in tags])
+    return held_out, list(vocabulary)
+
+
+def split_indices(tags, word, vocabulary):
+    held_out = [i for i, image_tags in enumerate(tags) if word in [t.lower() for t in image_tags]]
+    return np.array(held_out), [w for w in vocabulary if w != word]
+
+
+def split_mutates_vocabulary(tags, word, vocabulary):
+    held_out = np.array([word in [t.lower() for t in image_tags] for image_tags in tags])
+    if word in vocabulary:
+        vocabulary.remove(word)
+    return held_out, vocabulary
 
 
 RIGHT = {
     (J1, "ranking_loss"): ranking_loss_ok,
     (J1, "recall_at_k"): recall_ok,
-    (J2, "joint_scores"): joint_scores_ok,
+    (J2, "zero_shot_split"): zero_shot_split_ok,
 }
 
 WRONG = {
@@ -122,9 +149,13 @@ WRONG = {
         (recall_keeps_empty_queries, "leave such queries out"),
         (recall_any_hit, "any relevant item is found"),
     ],
-    (J2, "joint_scores"): [
-        (scores_not_normalised, "returns dot products"),
-        (scores_normalised_before, "normalise after projecting"),
-        (scores_transposed, "one score per (image, word)"),
+    (J2, "zero_shot_split"): [
+        (split_substring, "inside other words"),
+        (split_first_tag_only, "not just the first one"),
+        (split_case_sensitive, "without regard to case"),
+        (split_keeps_word, "keeps 'cat' in the training vocabulary"),
+        (split_indices, "not indices"),
+        (split_mutates_vocabulary, "changed the vocabulary it was given"),
+        (split_title_string, "inside other words"),
     ],
 }

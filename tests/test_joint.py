@@ -2,19 +2,47 @@ import numpy as np
 import pytest
 import torch
 
-from embedlib.joint import TAGS, JointSpace, digit_tags, fit_joint, ranking_loss, recall_at_k, tag_matrix
+from embedlib.joint import (JointSpace, fit_joint, holds_word, ranking_loss, recall_at_k, suggest_words,
+                            tag_matrix, tag_vocabulary, title_words)
 
 
-def test_digit_tags_and_tag_matrix():
-    assert digit_tags(0) == ["zero", "even", "round"]
-    assert digit_tags(2) == ["two", "even", "prime", "curved"]
-    assert digit_tags(9) == ["nine", "odd", "round"]
-    assert all(t in TAGS for d in range(10) for t in digit_tags(d))
-    m = tag_matrix([3, 4])
-    assert m.shape == (2, len(TAGS)) and m.sum() == len(digit_tags(3)) + len(digit_tags(4))
-    assert tag_matrix([7], ["seven", "even"]).tolist() == [[True, False]]
-    with pytest.raises(ValueError, match="between 0 and 9"):
-        digit_tags(10)
+def test_title_words_vocabulary_and_tag_matrix():
+    assert title_words("High-heeled shoe") == ["high", "heeled", "shoe"]
+    assert title_words("keycap: 1 a") == ["keycap"]
+    tags = [["cat", "face"], ["cat", "cat"], ["dog"], ["zzzz", "dog"], ["face"]]
+    vectors = {"cat", "dog", "face"}
+    assert tag_vocabulary(tags, vectors) == ["cat", "dog", "face"], "words on 2+ images, with a vector, sorted"
+    assert tag_vocabulary(tags, vectors, min_count=3) == []
+    assert tag_vocabulary(tags, vectors, exclude=["cat"]) == ["dog", "face"]
+    assert tag_vocabulary(tags, vectors | {"zzzz"}, min_count=1) == ["cat", "dog", "face", "zzzz"]
+    m = tag_matrix(tags, ["dog", "cat"])
+    assert m.tolist() == [[False, True], [False, True], [True, False], [True, False], [False, False]]
+
+
+def test_holds_word_matches_whole_tags_only():
+    tags = [["Cat", "face"], ["catfish"], ["bobcat"], [], ["black", "cat"]]
+    assert holds_word(tags, "cat").tolist() == [True, False, False, False, True]
+    assert holds_word(tags, "CAT").tolist() == [True, False, False, False, True]
+
+
+def test_ranking_loss_equals_the_mean_over_all_triples():
+    g = torch.Generator().manual_seed(0)
+    for B, T in [(5, 7), (3, 40), (1, 2)]:
+        img = torch.nn.functional.normalize(torch.randn(B, 4, generator=g), dim=1)
+        tags = torch.nn.functional.normalize(torch.randn(T, 4, generator=g), dim=1)
+        pos = torch.rand(B, T, generator=g) < 0.3
+        pos[:, 0], pos[:, -1] = True, False
+        scores = img @ tags.T
+        every = torch.relu(0.3 - scores.unsqueeze(2) + scores.unsqueeze(1))  # (B, T, T) brute force
+        valid = pos.unsqueeze(2) & ~pos.unsqueeze(1)
+        assert float(ranking_loss(img, tags, pos, 0.3)) == pytest.approx(float((every * valid).sum() / valid.sum()),
+                                                                       abs=1e-6)
+
+
+def test_suggest_words():
+    assert suggest_words([[0.1, 0.9, 0.5], [3, 2, 1]], ["a", "b", "c"], k=2) == [["b", "c"], ["a", "b"]]
+    with pytest.raises(ValueError, match=r"scores must be \(n_images, 3\)"):
+        suggest_words([[0.1, 0.9]], ["a", "b", "c"])
 
 
 def test_ranking_loss_is_zero_once_every_right_tag_wins_by_the_margin():
@@ -43,13 +71,15 @@ def test_fit_joint_aligns_images_with_their_tags():
     rng = np.random.default_rng(0)
     labels = rng.integers(10, size=400)
     centres = rng.normal(size=(10, 20))
-    images = centres[labels] + 0.3 * rng.normal(size=(400, 20))  # one cluster per digit
-    words = rng.normal(size=(len(TAGS), 12))
-    positives = tag_matrix(labels)
-    space, losses = fit_joint(images, words, positives, dim=8, epochs=25, progress=False, seed=0)
+    images = centres[labels] + 0.3 * rng.normal(size=(400, 20))  # one cluster per class
+    class_tags = [[f"c{c}", "even" if c % 2 == 0 else "odd", "big" if c > 5 else "small"] for c in range(10)]
+    vocabulary = sorted({t for tags in class_tags for t in tags})
+    words = rng.normal(size=(len(vocabulary), 12))
+    positives = tag_matrix([class_tags[c] for c in labels], vocabulary)
+    space, losses = fit_joint(images, words, positives, dim=8, epochs=25, lr=0.01, progress=False, seed=0)
     assert losses[-1] < 0.3 * losses[0]
     scores = space.images(images) @ space.words(words).T
-    assert recall_at_k(scores, positives, 4) > 0.9
+    assert recall_at_k(scores, positives, 3) > 0.9
     again, _ = fit_joint(images, words, positives, dim=8, epochs=2, progress=False, seed=0)
     once_more, _ = fit_joint(images, words, positives, dim=8, epochs=2, progress=False, seed=0)
     assert torch.equal(again.P, once_more.P)

@@ -130,62 +130,73 @@ recall_at_k = Exercise(
     ],
 )
 
-# -- 02_suggestions_and_geometry: joint_scores -------------------------------------------------
+# -- 02_suggestions_and_geometry: zero_shot_split -----------------------------------------------
+
+_SPLIT_CASES = [
+    ([["cat", "face"], ["dog"], ["black", "cat"], ["catfish"]], "cat", ["black", "cat", "dog", "face"]),
+    ([["bobcat"], ["cat"], ["cat", "face"], ["dog", "face"], ["cats"]], "cat", ["cat", "dog", "face"]),
+    ([["Tiger", "face"], ["tiger"], ["cat"], [], ["face", "tiger"]], "tiger", ["cat", "face", "tiger"]),
+    ([["red", "apple"], ["green", "apple"], ["pineapple"]], "apple", ["apple", "green", "red"]),
+    ([["car"], ["police", "car"], ["racing", "car"]], "bus", ["car", "police"]),  # a word no image carries
+]
 
 
-def _reference_scores(P, Q, images, words):
-    a = images @ P.T
-    b = words @ Q.T
-    a = a / np.linalg.norm(a, axis=1, keepdims=True)
-    b = b / np.linalg.norm(b, axis=1, keepdims=True)
-    return a @ b.T
+def _check_zero_shot_split(zero_shot_split) -> str:
+    for tags, word, vocabulary in _SPLIT_CASES:
+        label = f"zero_shot_split({show(tags)}, {word!r}, {show(vocabulary)})"
+        given = list(vocabulary)
+        got = call(zero_shot_split, [list(t) for t in tags], word, given, _label=label)
+        if not isinstance(got, tuple) or len(got) != 2:
+            raise Incorrect(f"Expected `{label}` to return two things, (held_out, train_vocabulary); got {show(got)}")
+        held_out, train_vocabulary = got
+        if given != vocabulary:
+            raise Incorrect(f"`{label}` changed the vocabulary it was given (now {show(given)}); return a new list "
+                            "and leave the input as it was")
+        mask = np.asarray(held_out)
+        expected = joint.holds_word(tags, word)
+        if mask.dtype != bool or mask.shape != (len(tags),):
+            raise Incorrect(f"`{label}` returned held_out = {show(held_out)}; return a boolean mask with one "
+                            f"True/False per image ({len(tags)} images), not indices or words")
+        if not np.array_equal(mask, expected):
+            wrong = int(np.flatnonzero(mask != expected)[0])
+            lowered = [t.lower() for t in tags[wrong]]
+            if mask[wrong] and word not in lowered:
+                raise Incorrect(f"`{label}` holds out image {wrong} with tags {tags[wrong]}: it matches {word!r} "
+                                "inside other words; compare whole tags (`word == tag`), not substrings")
+            if not mask[wrong] and word in lowered and word not in tags[wrong]:
+                raise Incorrect(f"`{label}` keeps image {wrong} with tags {tags[wrong]} in training; compare "
+                                "without regard to case")
+            if not mask[wrong] and tags[wrong] and tags[wrong][0].lower() != word:
+                raise Incorrect(f"`{label}` keeps image {wrong} with tags {tags[wrong]} in training; look at "
+                                f"every tag of an image, not just the first one. Every image that carries {word!r} "
+                                "anywhere must be held out, or the test leaks")
+            raise Incorrect(f"`{label}`: held_out[{wrong}] is {bool(mask[wrong])} for tags {tags[wrong]}")
+        if not isinstance(train_vocabulary, (list, tuple)):
+            raise Incorrect(f"`{label}` returned train_vocabulary = {show(train_vocabulary)}; return a list of words")
+        if word in train_vocabulary:
+            raise Incorrect(f"`{label}` keeps {word!r} in the training vocabulary: training would then use it as a "
+                            "wrong tag for every training image, so the space would learn about the word "
+                            "before the test. Leave it out")
+        if list(train_vocabulary) != [w for w in vocabulary if w != word]:
+            raise Incorrect(f"`{label}` returned train_vocabulary = {show(train_vocabulary)}; expected every other "
+                            f"word of the vocabulary, in its order: {show([w for w in vocabulary if w != word])}")
+    return f"all {len(_SPLIT_CASES)} test cases pass"
 
 
-def _check_joint_scores(joint_scores) -> str:
-    rng = np.random.default_rng(3)
-    cases = [(4, 6, 3, 5, 2), (7, 5, 4, 3, 6), (3, 3, 3, 1, 1)]
-    for dim, image_dim, word_dim, n_images, n_words in cases:
-        P = rng.normal(size=(dim, image_dim))
-        Q = rng.normal(size=(dim, word_dim))
-        images = rng.normal(size=(n_images, image_dim)) * rng.uniform(0.5, 3, size=(n_images, 1))
-        words = rng.normal(size=(n_words, word_dim)) * rng.uniform(0.5, 3, size=(n_words, 1))
-        label = (f"joint_scores(P {P.shape}, Q {Q.shape}, image_vectors {images.shape}, "
-                 f"word_vectors {words.shape})")
-        got = call(joint_scores, P.copy(), Q.copy(), images.copy(), words.copy(), _label=label)
-        try:
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            raise Incorrect(f"Expected `{label}` to return an array; got {show(got)}") from None
-        if got.shape != (n_images, n_words):
-            raise Incorrect(f"Expected `{label}` to return one score per (image, word): shape "
-                            f"({n_images}, {n_words}); got {got.shape}")
-        expected = _reference_scores(P, Q, images, words)
-        if np.allclose(got, expected, atol=1e-6):
-            continue
-        if np.allclose(got, (images @ P.T) @ (words @ Q.T).T, atol=1e-6):
-            raise Incorrect(f"`{label}` returns dot products; normalise both projections to unit length first, "
-                            "so that the scores are cosines")
-        before = (images / np.linalg.norm(images, axis=1, keepdims=True) @ P.T) @ (
-            words / np.linalg.norm(words, axis=1, keepdims=True) @ Q.T).T
-        if np.allclose(got, before, atol=1e-6):
-            raise Incorrect(f"`{label}`: normalise after projecting, not before; P and Q change lengths")
-        if np.abs(got).max() > 1 + 1e-6:
-            raise Incorrect(f"`{label}` has scores above 1; cosines lie between -1 and 1")
-        raise Incorrect(f"`{label}` returned {show(np.round(got, 3).tolist())}; expected "
-                        f"{show(np.round(expected, 3).tolist())}")
-    return f"all {len(cases)} test cases pass"
-
-
-joint_scores = Exercise(
-    "joint_scores",
-    _check_joint_scores,
+zero_shot_split = Exercise(
+    "zero_shot_split",
+    _check_zero_shot_split,
     hints=[
-        "Project: `images @ P.T` is (n_images, dim) and `words @ Q.T` is (n_words, dim).",
-        "Divide each row by its norm (`np.linalg.norm(..., axis=1, keepdims=True)`), then one matrix product.",
+        "Two things can leak: an image that carries the word stays in training, or the word itself stays among "
+        "the training tags. Guard against both.",
+        "For the mask, ask of each image: is the word equal to one of its tags (lower-cased)? A list of "
+        "True/False values, turned into a numpy array, has one entry per image.",
+        "Worked example on other data: tags [['red', 'apple'], ['pineapple']] and the word 'apple' give "
+        "held_out [True, False] ('pineapple' is another word), and the vocabulary ['apple', 'red'] becomes ['red'].",
     ],
 )
 
 NOTEBOOKS = {
     "05_joint/01_common_space": [ranking_loss, recall_at_k],
-    "05_joint/02_suggestions_and_geometry": [joint_scores],
+    "05_joint/02_suggestions_and_geometry": [zero_shot_split],
 }
