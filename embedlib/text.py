@@ -15,10 +15,8 @@ Example
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -26,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._inputs import id_array, token_lists, unhashable_token, vocabulary_order
+from ._unicode import ASCII_TOKEN, word_pattern
 
 __all__ = [
     "tokenize",
@@ -36,34 +35,6 @@ __all__ = [
     "noise_distribution",
     "keep_probabilities",
 ]
-
-_APOSTROPHES = "'\u2019"  # the typewriter apostrophe and the typographic one (’), written as '
-_ASCII_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")  # the same tokens for ASCII text, three times faster
-
-
-@lru_cache(maxsize=2)
-def _token_pattern(astral: bool) -> re.Pattern:
-    """Letters, then letters or combining marks, with at most one apostrophe inside.
-
-    Python's ``re`` has no class for combining marks (Unicode categories
-    Mn, Mc, Me: the vowel signs of Devanagari, the accents of text in NFD),
-    so it is built once from :mod:`unicodedata`: for the Basic Multilingual
-    Plane, plus planes 1 and 14 when ``astral`` (a class beyond U+FFFF makes
-    ``re`` slower, so it is used only for text that needs it).
-    """
-    codes = list(range(0x10000)) + (list(range(0x10000, 0x20000)) + list(range(0xE0000, 0xE1000)) if astral else [])
-    marks, start = [], None
-    for code in codes + [-1]:
-        is_mark = code >= 0 and unicodedata.category(chr(code)).startswith("M")
-        if is_mark and start is None:
-            start = code
-        elif not is_mark and start is not None:
-            marks.append(f"\\U{start:08x}-\\U{code - 1:08x}")
-            start = None
-    letter = r"[^\W\d_]"  # a word character that is not a digit or "_": a letter
-    word = f"{letter}+(?:[{''.join(marks)}]+{letter}*)*"  # no alternation per character: faster
-    return re.compile(f"{word}(?:[{_APOSTROPHES}]{word})?")
-
 
 def tokenize(text: str) -> list[str]:
     """Split ``text`` into lower-case word tokens, for any script.
@@ -89,10 +60,10 @@ def tokenize(text: str) -> list[str]:
         hint = "; for a list of texts use [tokenize(t) for t in texts]" if isinstance(text, (list, tuple)) else ""
         raise TypeError(f"text must be a str, got {type(text).__name__}{hint}")
     if text.isascii():
-        return _ASCII_TOKEN.findall(text.lower())
+        return ASCII_TOKEN.findall(text.lower())
     folded = unicodedata.normalize("NFKC", text).casefold()
     astral = len(folded.encode("utf-16-le", "surrogatepass")) > 2 * len(folded)  # a character beyond U+FFFF
-    tokens = _token_pattern(astral).findall(folded)
+    tokens = word_pattern(astral).findall(folded)
     return [t.replace("\u2019", "'") for t in tokens] if "\u2019" in folded else tokens
 
 
