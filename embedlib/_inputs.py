@@ -39,8 +39,7 @@ def token_lists(sentences: Any, name: str = "sentences") -> list[list]:
     ``walks.sentences()``), and unhashable tokens.
     """
     _not_one_text(sentences, name, "a list of token lists such as " + _EXAMPLE)
-    if hasattr(sentences, "sentences") and hasattr(sentences, "array"):
-        raise TypeError(f"{name} is a Walks object; pass its node sequences instead: {name}=walks.sentences()")
+    not_walks(sentences, name)
     if isinstance(sentences, (Mapping, Set)) or not _iterable(sentences):
         raise TypeError(f"{name} must be a list of token lists such as {_EXAMPLE}, got {_kind(sentences)}")
     out = []
@@ -61,6 +60,15 @@ def token_lists(sentences: Any, name: str = "sentences") -> list[list]:
             )
         out.append(list(sentence))
     return out
+
+
+def not_walks(value: Any, name: str) -> None:
+    """``TypeError`` for a :class:`~embedlib.walks.Walks` object or its padded ``array``."""
+    if hasattr(value, "sentences") and hasattr(value, "array"):
+        raise TypeError(f"{name} is a Walks object; pass its node sequences instead: {name}=walks.sentences()")
+    if isinstance(value, np.ndarray) and value.ndim == 2 and value.dtype.kind == "i" and (value == -1).any():
+        raise TypeError(f"{name} looks like Walks.array: node indices, with -1 after walks that got stuck, which "
+                        f"would become a token; pass the node labels instead: {name}=walks.sentences()")
 
 
 def unhashable_token(sentences: list[list], name: str = "sentences", flat: bool = False) -> TypeError:

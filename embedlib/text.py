@@ -23,7 +23,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ._inputs import id_array, token_lists, unhashable_token, vocabulary_order
+from ._inputs import id_array, not_walks, token_lists, unhashable_token, vocabulary_order
 from ._unicode import ASCII_TOKEN, word_pattern
 
 __all__ = [
@@ -115,6 +115,7 @@ class Vocab:
             raise TypeError(f"tokens must be a list of tokens or of sentences, got one {type(tokens).__name__} "
                             f"({tokens[:40]!r}), which would be counted character by character; "
                             "for its words pass tokenize(text)")
+        not_walks(tokens, "tokens")
         tokens = list(tokens)
         is_sentence = [isinstance(t, (list, np.ndarray)) for t in tokens]
         counter: Counter = Counter()

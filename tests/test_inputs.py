@@ -32,6 +32,7 @@ BAD_SENTENCES = [
     ([{"a", "b"}, ["c"]], r"sentences\[0\] is a set, which has no order"),
     (42, r"sentences must be a list of token lists.*got a int \(42\)"),
     (WALKS, r"sentences is a Walks object.*sentences=walks.sentences\(\)"),
+    (random_walks(nx.DiGraph([(0, 1)]), num_walks=1, walk_length=3).array, r"sentences looks like Walks.array.*-1"),
     ([["a", ["b"]], ["c"]], r"sentences\[0\]\[1\] is a list \(\['b'\]\), which cannot be a token.*hashable"),
     ([["a", "b"], [{"k": 1}, "c"]], r"sentences\[1\]\[0\] is a dict.*cannot be a token"),
 ]
@@ -51,6 +52,7 @@ def test_word2vec_still_accepts_every_ordered_kind_of_sentence():
 
 @pytest.mark.parametrize("call,message", [
     (lambda: text.Vocab.from_tokens("the cat sat"), r"tokens must be a list.*got one str.*tokenize\(text\)"),
+    (lambda: text.Vocab.from_tokens(WALKS), r"tokens is a Walks object.*walks.sentences\(\)"),
     (lambda: text.Vocab.from_tokens([["a", "b"], "c"]), r"tokens\[1\] is a str but tokens\[0\] is a list.*not a mix"),
     (lambda: text.Vocab.from_tokens([["a", ["b"]]]), r"tokens\[0\]\[1\] is a list.*hashable"),
     (lambda: text.Vocab.from_tokens(["a", {"b": 1}]), r"tokens\[1\] is a dict.*hashable"),
