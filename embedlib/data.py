@@ -98,7 +98,7 @@ def load_wiki_articles() -> list[Article]:
 
 
 def load_wiki_tokens() -> list[list[str]]:
-    """The Wikipedia sample as one list of lower-case tokens per article."""
+    """The Wikipedia sample as one list of tokens per article (:func:`embedlib.text.tokenize`)."""
     from .text import tokenize
 
     return [tokenize(a.text) for a in _wiki_articles()]

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from ._inputs import ranked_lists
 from .vectors import Embeddings, normalize
 
 __all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "neighbour_overlap", "hit_rate_at_k"]
@@ -152,6 +153,9 @@ def hit_rate_at_k(recommended: Sequence[Sequence], targets: Sequence, k: int = 1
     """
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be an int >= 1, got {k!r}")
+    recommended = ranked_lists(recommended, "recommended")
+    if isinstance(targets, (str, bytes)):
+        raise TypeError(f"targets must be a list with one target per case, got one str ({targets[:40]!r})")
     if len(recommended) != len(targets):
         raise ValueError(f"recommended and targets must have the same length, got {len(recommended)} and {len(targets)}")
     if len(targets) == 0:

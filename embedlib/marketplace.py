@@ -16,7 +16,7 @@ in. :func:`make_marketplace` generates them:
   of the same category, to another of their interests, or (noise) to any
   item at all.
 
-:func:`load_session_log` reads the usual export of a shop's logs, a CSV
+:func:`load_session_log` (in :mod:`embedlib.session_log`) reads the usual export of a shop's logs, a CSV
 file with one row per viewed item (``user, session, timestamp, item``),
 into the same sessions, so the chapter's notebooks run on a real export too.
 
@@ -31,12 +31,16 @@ Example
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+
+from ._files import write_text_atomic
+from .session_log import SessionLog, load_session_log  # re-exported: the loader lives in its own module
 
 __all__ = ["Item", "Marketplace", "SessionLog", "make_marketplace", "load_session_log"]
 
@@ -182,12 +186,15 @@ class Marketplace:
         return rows
 
     def to_csv(self, path: str | os.PathLike) -> None:
-        """Write the sessions as a ``user,session,timestamp,item`` log (ISO 8601 times), like a shop export."""
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(["user", "session", "timestamp", "item"])
-            for user, session, t, item in self.events():
-                writer.writerow([user, session, t.isoformat(), item])
+        """Write the sessions as a ``user,session,timestamp,item`` log (ISO 8601 times), like a shop export.
+
+        The file is written whole or not at all (a temporary file, then renamed)."""
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(["user", "session", "timestamp", "item"])
+        for user, session, t, item in self.events():
+            writer.writerow([user, session, t.isoformat(), item])
+        write_text_atomic(path, buffer.getvalue())
 
 
 def _slug(text: str) -> str:
@@ -283,87 +290,3 @@ def make_marketplace(
         persona={users[u]: personas[persona_of[u]] for u in range(n_users)}, interests=interests,
         categories=categories, complements=complements, personas=personas,
     )
-
-
-@dataclass
-class SessionLog:
-    """Sessions read from a log: ``sessions[i]`` (item ids in time order) by ``users[i]``, id ``session_ids[i]``."""
-
-    sessions: list[list[str]]
-    users: list[str]
-    session_ids: list[str]
-
-    def __len__(self) -> int:
-        return len(self.sessions)
-
-
-def _parse_time(value: str, line: int, column: str) -> float:
-    try:
-        return float(value)  # seconds since the epoch, or any number that orders the views
-    except ValueError:
-        pass
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"line {line}: {column} {value!r} is neither a number nor an ISO 8601 time "
-                         "(such as 2026-03-01T12:30:00)") from None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    return t.timestamp()
-
-
-def load_session_log(
-    path: str | os.PathLike,
-    *,
-    user: str = "user",
-    session: str = "session",
-    timestamp: str = "timestamp",
-    item: str = "item",
-    min_length: int = 1,
-) -> SessionLog:
-    """Read a ``user, session, timestamp, item`` CSV log (one row per view) into sessions.
-
-    Rows may come in any order: views are grouped by (user, session) and
-    sorted by time (ties keep the file's order). Sessions come user by user
-    (users in the order they first appear in the file), each user's in
-    the order of their first view. Timestamps are numbers (such as Unix seconds) or ISO
-    8601 times. The column names can be changed with the keyword
-    arguments, for exports that call them differently. Sessions with fewer
-    than ``min_length`` views are dropped.
-    """
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no session log at {os.fspath(path)!r}")
-    wanted = {"user": user, "session": session, "timestamp": timestamp, "item": item}
-    groups: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
-    first_row: dict[str, int] = {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        if not header:
-            raise ValueError(f"{os.fspath(path)!r} is empty; expected a header row with columns "
-                             f"{', '.join(wanted.values())}")
-        missing = [name for name in wanted.values() if name not in header]
-        if missing:
-            raise ValueError(f"{os.fspath(path)!r} has no column(s) {', '.join(map(repr, missing))}; its header is "
-                             f"{', '.join(header)}. Pass the names your export uses, e.g. "
-                             f"load_session_log(path, user=..., session=..., timestamp=..., item=...)")
-        for n, row in enumerate(reader):
-            line = n + 2  # the header is line 1
-            values = {key: (row.get(name) or "").strip() for key, name in wanted.items()}
-            empty = [wanted[key] for key, value in values.items() if not value]
-            if empty:
-                raise ValueError(f"line {line}: empty {', '.join(empty)}")
-            t = _parse_time(values["timestamp"], line, timestamp)
-            groups.setdefault((values["user"], values["session"]), []).append((t, n, values["item"]))
-            first_row.setdefault(values["user"], n)
-    if not groups:
-        raise ValueError(f"{os.fspath(path)!r} has a header but no rows")
-    ordered = sorted(groups.items(), key=lambda kv: (first_row[kv[0][0]], min(v[:2] for v in kv[1])))
-    log = SessionLog([], [], [])
-    for (u, s), views in ordered:
-        if len(views) < min_length:
-            continue
-        log.sessions.append([it for _, _, it in sorted(views)])
-        log.users.append(u)
-        log.session_ids.append(s)
-    return log

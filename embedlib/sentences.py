@@ -30,6 +30,8 @@ from typing import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
+from ._inputs import ranked_lists
+from ._inputs import texts as text_list
 from .vectors import Embeddings, nearest
 
 __all__ = [
@@ -151,7 +153,11 @@ def mean_word_vectors(emb: Embeddings, texts: Iterable[str], tokenize: Callable[
     Tokens come from ``tokenize`` (default :func:`embedlib.text.tokenize`:
     lower-case words); words ``emb`` does not know are skipped, and a text
     with none known gets a row of zeros (see ``Embeddings.mean_vector``).
+    Returns a float32 array of shape ``(len(texts), emb.dim)``. Raises
+    ``TypeError`` for one str instead of a list of texts and, with the
+    default ``tokenize``, for texts that are not str.
     """
+    texts = text_list(texts, strings=tokenize is None)
     if tokenize is None:
         from .text import tokenize
     rows = [emb.mean_vector(tokenize(t)) for t in texts]
@@ -182,6 +188,8 @@ def cosine_top_k(query, matrix, k: int) -> np.ndarray:
 
 def reciprocal_rank(ranked: Sequence[Hashable], target: Hashable) -> float:
     """``1 / position`` of the first occurrence of ``target`` in ``ranked`` (positions start at 1); 0 if absent."""
+    if isinstance(ranked, (str, bytes)):
+        raise TypeError(f"ranked must be a list of keys, best first, got one str ({ranked[:40]!r}); wrap it: [key]")
     for position, item in enumerate(ranked, start=1):
         if item == target:
             return 1.0 / position
@@ -190,6 +198,9 @@ def reciprocal_rank(ranked: Sequence[Hashable], target: Hashable) -> float:
 
 def mean_reciprocal_rank(rankings: Sequence[Sequence[Hashable]], targets: Sequence[Hashable]) -> float:
     """The mean of :func:`reciprocal_rank` over queries: 1 if every right answer comes first."""
+    rankings = ranked_lists(rankings, "rankings")
+    if isinstance(targets, (str, bytes)):
+        raise TypeError(f"targets must be a list with one target per ranking, got one str ({targets[:40]!r})")
     if len(rankings) != len(targets):
         raise ValueError(f"got {len(rankings)} rankings for {len(targets)} targets; they must match")
     if not targets:

@@ -15,13 +15,16 @@ Example
 """
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._inputs import id_array, not_walks, token_lists, unhashable_token, vocabulary_order
+from ._unicode import ASCII_TOKEN, word_pattern
 
 __all__ = [
     "tokenize",
@@ -33,35 +36,56 @@ __all__ = [
     "keep_probabilities",
 ]
 
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
 def tokenize(text: str) -> list[str]:
-    """Lower-case ``text`` and split it into word tokens.
+    """Split ``text`` into lower-case word tokens, for any script.
 
-    A token is a run of letters, optionally with one apostrophe inside
-    (``"don't"``). Digits and punctuation are dropped.
+    The text is first normalised to Unicode NFKC (compatibility composition:
+    ``"e"`` plus a combining acute becomes ``"é"``, the ligature ``"ﬁ"``
+    becomes ``"fi"``, full-width ``"Ｐａｒｉｓ"`` becomes ``"Paris"``), then
+    case-folded with :meth:`str.casefold` (``"Straße"`` becomes
+    ``"strasse"``; for ASCII text it is the same as lower-casing). A token
+    is then a run of Unicode letters together with the combining marks that
+    follow them, optionally with one apostrophe inside (``"don't"``; the
+    typographic ``’`` is written as ``'``). Digits, punctuation and symbols
+    are dropped.
+
+    Returns a list of str. Raises ``TypeError`` if ``text`` is not a str.
 
     >>> tokenize("Paris is the capital of France; it's big.")
     ['paris', 'is', 'the', 'capital', 'of', 'france', "it's", 'big']
+    >>> tokenize("Le café à Zürich, Москва")
+    ['le', 'café', 'à', 'zürich', 'москва']
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return _TOKEN.findall(text.lower())
+        hint = "; for a list of texts use [tokenize(t) for t in texts]" if isinstance(text, (list, tuple)) else ""
+        raise TypeError(f"text must be a str, got {type(text).__name__}{hint}")
+    if text.isascii():
+        return ASCII_TOKEN.findall(text.lower())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    astral = len(folded.encode("utf-16-le", "surrogatepass")) > 2 * len(folded)  # a character beyond U+FFFF
+    tokens = word_pattern(astral).findall(folded)
+    return [t.replace("\u2019", "'") for t in tokens] if "\u2019" in folded else tokens
 
 
 @dataclass
 class Vocab:
-    """A vocabulary: words sorted by descending count, and their counts.
+    """A vocabulary: tokens sorted by descending count, and their counts.
 
     Build one with :meth:`from_tokens`. Index ``i`` is the ``i``-th most
-    frequent word; ties are broken alphabetically so the order never depends
-    on the order of the text.
+    frequent token; ties are broken alphabetically (numbers by value) so the
+    order never depends on the order of the text. Tokens can be any
+    hashable: words, item ids, graph nodes (int, str, tuple...); tokens of
+    types that cannot be compared with each other (an int and a str with
+    the same count) are still put in a fixed order (see
+    :func:`embedlib._inputs.vocabulary_order`).
+
+    ``words`` is a list of ``n`` tokens, ``counts`` an int64 array of shape
+    ``(n,)``; ``index`` maps each token to its position.
     """
 
-    words: list[str]
+    words: list
     counts: np.ndarray
-    index: dict[str, int] = field(init=False, repr=False)
+    index: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.counts = np.asarray(self.counts, dtype=np.int64)
@@ -75,25 +99,44 @@ class Vocab:
             raise ValueError("words must be unique")
 
     @classmethod
-    def from_tokens(cls, tokens: Iterable[str], min_count: int = 1) -> "Vocab":
-        """Count ``tokens`` and keep the words seen at least ``min_count`` times.
+    def from_tokens(cls, tokens: Iterable, min_count: int = 1) -> "Vocab":
+        """Count ``tokens`` and keep the tokens seen at least ``min_count`` times.
 
-        ``tokens`` may be a flat list of strings or a list of sentences
-        (lists of strings).
+        ``tokens`` is either a flat list of tokens (any hashable: str, int,
+        tuple...) or a list of sentences, each a list (or 1-D array) of
+        tokens. Raises ``TypeError`` for one str (it would be counted
+        character by character: pass ``tokenize(text)``), for a mix of
+        sentences and tokens, and for unhashable tokens; ``ValueError`` if
+        ``min_count < 1``.
         """
         if min_count < 1:
             raise ValueError(f"min_count must be >= 1, got {min_count}")
-        counter: Counter[str] = Counter()
+        if isinstance(tokens, (str, bytes)):
+            raise TypeError(f"tokens must be a list of tokens or of sentences, got one {type(tokens).__name__} "
+                            f"({tokens[:40]!r}), which would be counted character by character; "
+                            "for its words pass tokenize(text)")
+        not_walks(tokens, "tokens")
         tokens = list(tokens)
-        if tokens and not isinstance(tokens[0], str):
-            for sentence in tokens:
-                counter.update(sentence)
+        is_sentence = [isinstance(t, (list, np.ndarray)) for t in tokens]
+        counter: Counter = Counter()
+        if any(is_sentence):
+            if not all(is_sentence):
+                i = is_sentence.index(False)
+                raise TypeError(f"tokens[{i}] is a {type(tokens[i]).__name__} but tokens[{is_sentence.index(True)}] "
+                                "is a list: give either a flat list of tokens or a list of sentences (lists of "
+                                "tokens), not a mix")
+            sentences = token_lists(tokens, "tokens")
+            try:
+                for sentence in sentences:
+                    counter.update(sentence)
+            except TypeError:
+                raise unhashable_token(sentences, "tokens") from None
         else:
-            counter.update(tokens)
-        kept = sorted(
-            ((w, c) for w, c in counter.items() if c >= min_count),
-            key=lambda wc: (-wc[1], wc[0]),
-        )
+            try:
+                counter.update(tokens)
+            except TypeError:
+                raise unhashable_token(tokens, "tokens", flat=True) from None
+        kept = vocabulary_order((w, c) for w, c in counter.items() if c >= min_count)
         return cls([w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64))
 
     def __len__(self) -> int:
@@ -108,8 +151,13 @@ class Vocab:
         except KeyError:
             raise KeyError(f"word {word!r} is not in the vocabulary") from None
 
-    def encode(self, tokens: Sequence[str]) -> np.ndarray:
-        """Map tokens to ids; words outside the vocabulary become ``-1``."""
+    def encode(self, tokens: Sequence) -> np.ndarray:
+        """Map a list of ``n`` tokens to an int64 array of ``n`` ids; tokens outside the
+        vocabulary become ``-1``. Raises ``TypeError`` for one str (pass ``tokenize(text)``)."""
+        if isinstance(tokens, (str, bytes)):
+            raise TypeError(f"tokens must be a list of tokens, got one {type(tokens).__name__} ({tokens[:40]!r}), "
+                            "which would be encoded character by character; pass tokenize(text) or [token]")
+        tokens = tokens if hasattr(tokens, "__len__") else list(tokens)
         get = self.index.get
         return np.fromiter((get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
 
@@ -135,7 +183,7 @@ def skipgram_pairs(ids: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray
     """
     if window < 1:
         raise ValueError(f"window must be >= 1, got {window}")
-    ids = np.asarray(ids)
+    ids = id_array(ids, "ids")
     ids = ids[ids >= 0]
     centres, contexts = [], []
     for offset in range(1, window + 1):
@@ -155,12 +203,22 @@ def cooccurrence_matrix(
 ) -> sp.csr_matrix:
     """Count how often each pair of words appears within ``window`` words.
 
-    ``sentences`` is an iterable of id arrays (one per document or
-    sentence, so windows never cross a boundary). Returns a symmetric
-    ``vocab_size`` x ``vocab_size`` sparse matrix of counts.
+    ``sentences`` is a list of 1-D int id arrays (one per document or
+    sentence, so windows never cross a boundary; ``vocab.encode(tokens)``
+    makes one). Returns a symmetric ``vocab_size`` x ``vocab_size`` sparse
+    matrix of float64 counts. Raises ``TypeError`` for one id array on its
+    own (wrap it: ``[ids]``) or a sentence of tokens rather than ids, and
+    ``ValueError`` for an id ``>= vocab_size``.
     """
+    if isinstance(sentences, (str, bytes)) or (isinstance(sentences, np.ndarray) and sentences.ndim < 2):
+        raise TypeError("sentences must be a list of id arrays, one per sentence; got one "
+                        f"{type(sentences).__name__}: for a single sentence wrap it in a list ([ids])")
     rows, cols = [], []
-    for ids in sentences:
+    for i, ids in enumerate(sentences):
+        ids = id_array(ids, f"sentences[{i}]")
+        if ids.size and ids.max() >= vocab_size:
+            raise ValueError(f"sentences[{i}] has id {ids.max()}, but vocab_size is {vocab_size}: ids must be "
+                             "below vocab_size (pass len(vocab))")
         c, x = skipgram_pairs(ids, window)
         rows.append(c)
         cols.append(x)

@@ -105,7 +105,12 @@ class Embeddings:
             )
         self.keys = keys
         self.vectors = vectors
-        self.key_to_index = {k: i for i, k in enumerate(keys)}
+        try:
+            self.key_to_index = {k: i for i, k in enumerate(keys)}
+        except TypeError:
+            i = next(i for i, k in enumerate(keys) if not _hashable(k))
+            raise TypeError(f"keys[{i}] is a {type(keys[i]).__name__} ({keys[i]!r:.40}), which cannot be a key: "
+                            "keys must be hashable (str, int, tuple...)") from None
         if len(self.key_to_index) != len(keys):
             raise ValueError("keys must be unique")
         self._unit = None
@@ -215,11 +220,21 @@ class Embeddings:
 
     # -- conversion ----------------------------------------------------------
     def to_gensim(self):
-        """Convert to a gensim ``KeyedVectors`` (keys become strings)."""
+        """Convert to a gensim ``KeyedVectors``; keys become strings (``str(key)``: ``7`` becomes
+        ``"7"``, ``(0, 1)`` becomes ``"(0, 1)"``), as gensim reads a tuple as several keys and an
+        int as a row number. Raises ``ValueError`` if two keys give the same string."""
         from gensim.models import KeyedVectors
 
+        names = [str(k) for k in self.keys]
+        if len(set(names)) != len(names):
+            first: dict[str, object] = {}
+            for key, text in zip(self.keys, names):
+                if text in first:
+                    raise ValueError(f"keys {first[text]!r} and {key!r} both become {text!r} in gensim, whose keys "
+                                     "are strings; rename one of them before converting")
+                first[text] = key
         kv = KeyedVectors(vector_size=self.dim)
-        kv.add_vectors([str(k) for k in self.keys], self.vectors)
+        kv.add_vectors(names, self.vectors)
         return kv
 
     @classmethod
@@ -231,47 +246,27 @@ class Embeddings:
         """Write files for the TensorBoard Embedding Projector into ``folder``.
 
         - ``tensors.tsv``: one row of tab-separated numbers per key;
-        - ``metadata.tsv``: the keys, one per line; with ``metadata`` (a dict
-          of column name -> one value per key), a header line and one column
-          per entry, the keys first (the format the Projector expects for
-          several columns);
+        - ``metadata.tsv``: the keys (as ``str``), one per line; with
+          ``metadata`` (a dict of column name -> one value per key), a header
+          line and one column per entry, the keys first in a column named
+          ``key`` (the format the Projector expects for several columns). An
+          empty value is read by the Projector as a missing one;
         - ``projector_config.pbtxt``: the config TensorBoard's projector
-          plugin reads (``tensorboard --logdir folder``).
+          plugin reads (``tensorboard --logdir folder``), ``name`` being the
+          tensor's name in it.
+
+        Text is written as it is, never altered: a key, value or column name
+        containing a tab or a line break, a blank key or column name, a
+        column called ``key``, and vectors that are not all finite raise
+        ``ValueError`` (saying what to fix) before any file is written; each
+        file is written whole or not at all (see :mod:`embedlib._projector`).
 
         Open them at https://projector.tensorflow.org ("Load": the two .tsv
         files), or run TensorBoard on the folder. Returns the folder as a Path.
         """
-        from pathlib import Path
+        from ._projector import write_projector
 
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        columns = {"key": [str(k) for k in self.keys]}
-        for column, values in (metadata or {}).items():
-            values = list(values)
-            if len(values) != len(self):
-                raise ValueError(f"metadata column {column!r} has {len(values)} values for {len(self)} keys")
-            columns[str(column)] = [str(v) for v in values]
-        clean = lambda text: " ".join(text.split()) or "_"  # noqa: E731 - no tabs or newlines in a cell
-        with open(folder / "tensors.tsv", "w", encoding="utf-8") as f:
-            for row in self.vectors:
-                f.write("\t".join(f"{x:.6g}" for x in row) + "\n")
-        with open(folder / "metadata.tsv", "w", encoding="utf-8") as f:
-            if len(columns) > 1:
-                f.write("\t".join(clean(c) for c in columns) + "\n")
-            for row in zip(*columns.values()):
-                f.write("\t".join(clean(x) for x in row) + "\n")
-        n, d = self.vectors.shape
-        (folder / "projector_config.pbtxt").write_text(
-            "embeddings {\n"
-            f'  tensor_name: "{name}"\n'
-            '  tensor_path: "tensors.tsv"\n'
-            '  metadata_path: "metadata.tsv"\n'
-            f"  tensor_shape: {n}\n"
-            f"  tensor_shape: {d}\n"
-            "}\n",
-            encoding="utf-8",
-        )
-        return folder
+        return write_projector(self.keys, self.vectors, folder, metadata, name)
 
 
 def _hashable(obj) -> bool:

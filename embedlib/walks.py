@@ -52,7 +52,16 @@ __all__ = ["CSRGraph", "Walks", "random_walks", "node2vec_weights"]
 @dataclass
 class CSRGraph:
     """A graph as compressed sparse rows: neighbours of node ``i`` are
-    ``indices[indptr[i]:indptr[i + 1]]`` (sorted), with their edge ``weights``."""
+    ``indices[indptr[i]:indptr[i + 1]]`` (sorted), with their edge ``weights``.
+
+    ``nodes`` holds the ``n`` labels (any hashable: int, str, tuple...);
+    ``indptr`` is int64 of shape ``(n + 1,)``, ``indices`` int64 and
+    ``weights`` float64 of shape ``(n_edges,)``. One rule for the weights of
+    every graph: each must be a finite number >= 0, else ``ValueError``
+    naming the edge; a weight of 0 means *no edge* (such entries are
+    dropped, so they are never walked and do not make two nodes neighbours
+    for node2vec's return / in-out rule).
+    """
 
     nodes: list
     indptr: np.ndarray
@@ -61,17 +70,22 @@ class CSRGraph:
 
     @classmethod
     def from_networkx(cls, graph, weight: str | None = "weight") -> "CSRGraph":
-        """Build from a networkx graph; a missing edge attribute counts as weight 1."""
+        """Build from a networkx graph; a missing edge attribute counts as weight 1,
+        ``weight=None`` ignores the attribute (every edge weighs 1)."""
         import networkx as nx
 
+        if not isinstance(graph, nx.Graph):
+            raise TypeError(f"graph must be a networkx graph or a CSRGraph, got {type(graph).__name__}; "
+                            "for a list of edges build one first: nx.Graph(edges)")
         nodes = list(graph.nodes())
         if not nodes:
             raise ValueError("the graph has no nodes")
+        if weight is not None:
+            for u, v, w in graph.edges(data=weight, default=1):
+                _check_weight(w, u, v, weight, graph.is_directed())
         matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr")
         matrix.sort_indices()
         data = np.asarray(matrix.data, dtype=np.float64)
-        if (data < 0).any():
-            raise ValueError("edge weights must be non-negative")
         return cls(nodes, matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64), data)
 
     @property
@@ -79,13 +93,56 @@ class CSRGraph:
         return np.diff(self.indptr)
 
     def __post_init__(self) -> None:
-        self._cum = np.cumsum(self.weights)
+        self.indptr = np.asarray(self.indptr, dtype=np.int64)
+        self.indices = np.asarray(self.indices, dtype=np.int64)
+        self.weights = np.asarray(self.weights, dtype=np.float64)
+        n = len(self.nodes)
+        if self.indptr.shape != (n + 1,) or not len(self.indices) == len(self.weights) == self.indptr[-1]:
+            raise ValueError(f"a CSRGraph of {n} nodes needs indptr of length {n + 1} and indices and weights "
+                             f"of length indptr[-1]; got {len(self.indptr)}, {len(self.indices)} and {len(self.weights)}")
+        bad = np.flatnonzero(~(np.isfinite(self.weights) & (self.weights >= 0)))
+        if len(bad):
+            row = int(np.searchsorted(self.indptr, bad[0], side="right")) - 1
+            _check_weight(self.weights[bad[0]], self.nodes[row], self.nodes[self.indices[bad[0]]], "weight", True)
+        if (self.weights == 0).any():  # zero means no edge
+            keep = self.weights > 0
+            kept_before = np.concatenate([[0], np.cumsum(keep)]).astype(np.int64)
+            self.indptr = kept_before[self.indptr]
+            self.indices, self.weights = self.indices[keep], self.weights[keep]
+        # running totals *within each row*: a node's draws never depend on weights elsewhere
+        self._cum = _row_cumsum(self.indptr, self.weights)
         self.unweighted = bool(len(self.weights) == 0 or np.all(self.weights == self.weights[0]))
 
     def has_edge(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Vectorised: is ``v[i]`` a neighbour of ``u[i]``? (binary search in u's sorted row)"""
         u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
         return _has_edges(self.indptr, self.indices, u, v)
+
+
+def _check_weight(w, u, v, attribute: str, directed: bool) -> None:
+    """``ValueError`` naming the edge unless ``w`` is a finite number >= 0."""
+    try:
+        ok = not isinstance(w, (str, bytes)) and np.isfinite(float(w)) and float(w) >= 0
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        w = w.item() if isinstance(w, np.generic) else w
+        edge = f"{u!r} -> {v!r}" if directed else f"({u!r}, {v!r})"
+        raise ValueError(f"edge {edge} has {attribute}={w!r}: edge weights must be finite numbers >= 0 "
+                         "(0 means no edge). Fix or remove that edge, or pass weight=None to walk "
+                         "every edge with weight 1")
+
+
+@njit(cache=True)
+def _row_cumsum(indptr, weights):
+    """Cumulative edge weights restarted at each node's row."""
+    out = np.empty_like(weights)
+    for i in range(len(indptr) - 1):
+        total = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            total += weights[k]
+            out[k] = total
+    return out
 
 
 @dataclass
@@ -112,11 +169,10 @@ def _propose(indptr, indices, cum, weighted, cur, bits):
         return -1
     if not weighted:
         return indices[lo + below(bits, hi - lo)]
-    before = cum[lo - 1] if lo > 0 else 0.0
-    total = cum[hi - 1] - before
+    total = cum[hi - 1]  # the row's own running total: no precision lost to other rows
     if total <= 0:
         return -1
-    target = before + uniform(bits) * total
+    target = uniform(bits) * total
     a, b = lo, hi - 1  # the first position whose running total exceeds the target
     while a < b:
         mid = (a + b) // 2
@@ -187,13 +243,19 @@ def _walk(indptr, indices, cum, weighted, starts, walk_length, inv_p, inv_q, see
 def node2vec_weights(graph, prev, cur, p: float, q: float, weight: str | None = "weight") -> dict:
     """The unnormalised node2vec weights of stepping from ``cur`` to each neighbour,
     having come from ``prev``: edge weight times 1/p (back to prev), 1 (a
-    neighbour of prev) or 1/q (further away). A plain reference implementation."""
+    neighbour of prev) or 1/q (further away). Edges of weight 0 are no edges.
+    A plain reference implementation."""
+    def w_of(a, b):
+        return graph[a][b].get(weight, 1.0) if weight else 1.0
+
     out = {}
     for x in graph.neighbors(cur):
-        w = graph[cur][x].get(weight, 1.0) if weight else 1.0
+        w = w_of(cur, x)
+        if w == 0:
+            continue
         if x == prev:
             alpha = 1.0 / p
-        elif graph.has_edge(prev, x):
+        elif graph.has_edge(prev, x) and w_of(prev, x) > 0:
             alpha = 1.0
         else:
             alpha = 1.0 / q
@@ -215,7 +277,15 @@ def random_walks(
 
     ``p = q = 1`` gives DeepWalk's uniform (edge-weighted) walks; other values
     node2vec's biased walks. ``graph`` is a networkx graph or a
-    :class:`CSRGraph`. A walk from an isolated node is just that node.
+    :class:`CSRGraph`; its nodes may be any hashable labels. A walk from an
+    isolated node is just that node; a walk that reaches a node with no way
+    out (a sink of a directed graph) stops there.
+
+    Edge weights (the ``weight`` attribute; missing means 1, ``weight=None``
+    ignores them) must be finite numbers >= 0, else ``ValueError`` naming the
+    edge; an edge of weight 0 is no edge (see :class:`CSRGraph`). Returns
+    :class:`Walks` with an int64 ``array`` of shape ``(num_walks * n_nodes,
+    walk_length)``.
     """
     for name, value in (("num_walks", num_walks), ("walk_length", walk_length)):
         if not isinstance(value, (int, np.integer)) or value < 1:

@@ -41,6 +41,7 @@ from typing import Callable, Hashable, Iterable, Sequence
 import numpy as np
 import torch
 
+from ._inputs import check_every_epoch_trained, check_has_pairs, token_lists, unhashable_token
 from .text import Vocab, keep_probabilities, noise_distribution
 from .vectors import Embeddings
 
@@ -185,7 +186,15 @@ class Word2Vec:
         callbacks: Sequence[Callable[["Word2Vec", float], None]] = (),
         callbacks_per_epoch: int = 1,
     ) -> "Word2Vec":
-        """Learn vectors from ``sentences`` (lists of tokens); returns ``self``.
+        """Learn vectors from ``sentences``; returns ``self``.
+
+        ``sentences`` is a list of token lists: words, item ids, graph nodes
+        (any hashable; ``walks.sentences()`` for random walks). Raises
+        ``TypeError`` for one str or a flat list of tokens (say what to pass,
+        see :func:`embedlib._inputs.token_lists`), ``ValueError`` when there is
+        nothing to learn: fewer than two distinct tokens seen ``min_count``
+        times, no sentence with two such tokens (so no (centre, context)
+        pair), or an epoch in which subsampling left no pair.
 
         Each callback is called as ``callback(model, epoch)`` after every
         epoch, with ``model.embeddings_`` holding the vectors so far; with
@@ -196,10 +205,13 @@ class Word2Vec:
         if callbacks_per_epoch < 1:
             raise ValueError(f"callbacks_per_epoch must be >= 1, got {callbacks_per_epoch}")
         self._validate()
-        sentences = [list(s) for s in sentences]
+        sentences = token_lists(sentences)
         if not sentences:
             raise ValueError("sentences is empty")
-        vocab = Vocab.from_tokens(sentences, min_count=self.min_count)
+        try:
+            vocab = Vocab.from_tokens(sentences, min_count=self.min_count)
+        except TypeError:  # all are lists now: an unhashable token, named here as sentences[i][j]
+            raise unhashable_token(sentences) from None
         if len(vocab) < 2:
             raise ValueError(
                 f"only {len(vocab)} distinct token(s) occur at least min_count={self.min_count} "
@@ -208,6 +220,7 @@ class Word2Vec:
         self.vocab_ = vocab
         encoded = [vocab.encode(s) for s in sentences]
         encoded = [e[e >= 0] for e in encoded]
+        check_has_pairs(encoded, self.min_count)
 
         rng = np.random.default_rng(self.seed)
         V, d = len(vocab), self.dim
@@ -225,6 +238,7 @@ class Word2Vec:
             self._fit_torch(encoded, w_in, w_out, rng)
         self.train_seconds_ = time.perf_counter() - start - self._paused
         self._set_embeddings()
+        check_every_epoch_trained(self.loss_history_, self.sample, sum(len(e) for e in encoded))
         return self
 
     def _progress_bar(self, total: int, unit: str):

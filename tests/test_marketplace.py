@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -97,7 +99,7 @@ def test_iso_times_with_and_without_zone(tmp_path):
     "content,message",
     [
         ("", "is empty; expected a header row"),
-        ("user,session,item\n", "no column(s) 'timestamp'; its header is user, session, item"),
+        ("user,session,item\n", "no column(s) 'timestamp'; its header (line 1) is user, session, item. Pass the names"),
         ("user,session,timestamp,item\n", "has a header but no rows"),
         ("user,session,timestamp,item\nu,s,yesterday,a\n", "line 2: timestamp 'yesterday' is neither a number nor an ISO 8601"),
         ("user,session,timestamp,item\nu,s,1,a\nu,s,2,\n", "line 3: empty item"),
@@ -114,3 +116,75 @@ def test_bad_logs_get_clear_errors(tmp_path, content, message):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="no session log at .*nope.csv"):
         load_session_log(tmp_path / "nope.csv")
+
+
+HEADER = "user,session,timestamp,item\n"
+
+
+@pytest.mark.parametrize("content,line", [
+    (HEADER + "\nu,s,1,a\n\n\nu,s,oops,b\n", 6),  # blank lines count, as in an editor
+    ("\n\n" + HEADER + "u,s,oops,a\n", 4),  # blank lines before the header too
+    (HEADER + 'u,s,1,"two\nlines"\r\nu,s,oops,b\r\n', 4),  # a quoted line break, Windows line ends
+    (HEADER + "u,s,1,a\n  \n,,,\nu,s,oops,b\n", 5),  # whitespace-only and empty-field lines are blank
+])
+def test_errors_name_the_files_own_line_numbers(tmp_path, content, line):
+    path = tmp_path / "log.csv"
+    path.write_bytes(content.encode())
+    with pytest.raises(ValueError, match=rf"log.csv', line {line}: timestamp 'oops' is neither a number"):
+        load_session_log(path)
+
+
+@pytest.mark.parametrize("value", ["", "   ", "nan", "NaN", "inf", "-Infinity", "yesterday", "2026-13-01", "12:00"])
+def test_every_value_that_is_not_a_time_is_an_error_naming_the_line(tmp_path, value):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + "u,s,1,a\n" + f"u,s,{value},b\n")
+    with pytest.raises(ValueError, match=r"log.csv', line 3: (empty timestamp|timestamp .* is (not|neither))"):
+        load_session_log(path)
+
+
+def test_a_file_that_is_not_utf8_names_the_file_the_line_and_the_encoding_to_try(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes((HEADER + "u,s,1,mug\nu,s,2,café\n").encode("cp1252"))
+    with pytest.raises(ValueError, match=r"excel.csv' is not utf-8-sig text \(line 3 .*\); .*encoding='cp1252'"):
+        load_session_log(path)
+    assert load_session_log(path, encoding="cp1252").sessions == [["mug", "café"]]
+    path.write_bytes((HEADER + "u,s,1,mug\n").encode("utf-16"))
+    with pytest.raises(ValueError, match=r"UTF-16 byte-order mark: pass encoding='utf-16'"):
+        load_session_log(path)
+    assert load_session_log(path, encoding="utf-16").sessions == [["mug"]]
+    with pytest.raises(ValueError, match=r"encoding='utf-99' is not an encoding"):
+        load_session_log(path, encoding="utf-99")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_another_delimiter_gets_a_hint_about_the_delimiter(tmp_path, delimiter):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER.replace(",", delimiter) + delimiter.join(["u", "s", "1", "a"]) + "\n")
+    with pytest.raises(ValueError, match=r"columns are separated by .*pass delimiter=" + re.escape(repr(delimiter))) as info:
+        load_session_log(path)
+    assert "Pass the names your export uses" not in str(info.value)
+    assert load_session_log(path, delimiter=delimiter).sessions == [["a"]]
+
+
+def test_spaces_around_header_names_and_values_are_ignored(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(" user , session,timestamp ,  item\nu1, s1, 20 , mug\nu1,s1,10,kettle,\n")  # a trailing comma too
+    assert load_session_log(path).sessions == [["kettle", "mug"]]
+
+
+@pytest.mark.parametrize("row,message", [
+    ("u,s,1\n", r"line 2 has 3 fields but the header has 4; fill in the missing values"),
+    ("u,s,1,phone, case\n", r"line 2 has 5 fields but the header has 4; a value that contains ',' must be quoted"),
+])
+def test_rows_of_the_wrong_length_are_named(tmp_path, row, message):
+    path = tmp_path / "log.csv"
+    path.write_text(HEADER + row)
+    with pytest.raises(ValueError, match=message):
+        load_session_log(path)
+
+
+def test_a_column_named_twice_is_an_error(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("user,session,timestamp,item,item\nu,s,1,a,b\n")
+    with pytest.raises(ValueError, match=r"header \(line 1\) has the column 'item' twice"):
+        load_session_log(path)

@@ -18,9 +18,38 @@ def test_tokenize_lowercases_and_keeps_apostrophes():
     assert text.tokenize("It's 1998: Paris, PARIS!") == ["it's", "paris", "paris"]
 
 
+@pytest.mark.parametrize("raw,tokens", [
+    ("Le café à Zürich, Москва", ["le", "café", "à", "zürich", "москва"]),  # the issue's example
+    ("Ελληνικά ΚΑΙ ΣΟΦΙΑ", ["ελληνικά", "και", "σοφια"]),  # Greek, final sigma case-folded
+    ("हिन्दी भाषा", ["हिन्दी", "भाषा"]),  # Devanagari: vowel signs and virama are combining marks
+    ("العربية لغة", ["العربية", "لغة"]),
+    ("東京は日本の首都", ["東京は日本の首都"]),  # no spaces between words: one run of letters
+    ("cafe\u0301 vs café", ["café", "vs", "café"]),  # NFD and NFC give the same token (NFKC)
+    ("ＰＡＲＩＳ ﬁne Straße", ["paris", "fine", "strasse"]),  # full width, ligature, ß (NFKC + casefold)
+    ("don’t l’été it's", ["don't", "l'été", "it's"]),  # the typographic apostrophe is written as '
+    ("x2y snake_case 𝐁𝐨𝐥𝐝 🙂 ½", ["x", "y", "snake", "case", "bold"]),  # digits, _, symbols split or drop
+    ("𐌰𐌱 𑀓𑀸", ["𐌰𐌱", "𑀓𑀸"]),  # letters and marks beyond U+FFFF (Gothic, Brahmi)
+])
+def test_tokenize_keeps_unicode_letters_with_their_marks(raw, tokens):
+    assert text.tokenize(raw) == tokens
+
+
+def test_tokenize_on_ascii_text_is_unchanged():
+    import re
+    import string
+
+    rng = np.random.default_rng(0)
+    alphabet = list(string.ascii_letters + string.digits + " '.,;-_\n\t!?")
+    for _ in range(300):
+        raw = "".join(rng.choice(alphabet, size=int(rng.integers(0, 40))))
+        assert text.tokenize(raw) == re.findall(r"[a-z]+(?:'[a-z]+)?", raw.lower()), raw
+
+
 def test_tokenize_rejects_non_strings():
-    with pytest.raises(TypeError, match="text must be a str"):
+    with pytest.raises(TypeError, match=r"text must be a str, got list; for a list of texts use \[tokenize\(t\)"):
         text.tokenize(["a list"])
+    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+        text.tokenize(b"bytes")
 
 
 def test_vocab_orders_by_count_then_alphabetically_and_applies_min_count():

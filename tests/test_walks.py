@@ -94,13 +94,76 @@ def test_bad_parameters_are_named(kwargs, message):
         random_walks(nx.path_graph(3), **kwargs)
 
 
-def test_negative_weights_and_empty_graphs_are_refused():
-    g = nx.Graph()
-    g.add_edge(0, 1, weight=-1.0)
-    with pytest.raises(ValueError, match="non-negative"):
-        random_walks(g)
+def test_empty_graphs_and_other_objects_are_refused():
     with pytest.raises(ValueError, match="no nodes"):
         random_walks(nx.Graph())
+    with pytest.raises(TypeError, match=r"graph must be a networkx graph or a CSRGraph, got list.*nx.Graph\(edges\)"):
+        random_walks([(0, 1), (1, 2)])
+
+
+@pytest.mark.parametrize("graph_type,edge", [(nx.Graph, r"\('a', 'b'\)"), (nx.DiGraph, "'a' -> 'b'"),
+                                             (nx.MultiGraph, r"\('a', 'b'\)")])
+@pytest.mark.parametrize("bad", [-1.0, -1e-300, float("nan"), float("inf"), -float("inf"), "heavy", None, np.nan])
+def test_every_weight_must_be_finite_and_non_negative_and_the_error_names_the_edge(graph_type, edge, bad):
+    g = graph_type()
+    g.add_edge("x", "a", weight=2.0)
+    g.add_edge("a", "b", weight=bad)
+    with pytest.raises(ValueError, match=rf"edge {edge} has weight={bad!r}: edge weights must be finite numbers >= 0"
+                                         r".*pass weight=None"):
+        random_walks(g)
+    assert len(random_walks(g, weight=None, num_walks=1, walk_length=3)) == 3  # weight=None ignores them
+
+
+def test_the_weight_attribute_named_by_the_caller_is_the_one_checked():
+    g = nx.Graph()
+    g.add_edge(0, 1, cost=float("nan"), weight=1.0)
+    with pytest.raises(ValueError, match=r"edge \(0, 1\) has cost=nan"):
+        random_walks(g, weight="cost")
+    random_walks(g)  # "weight" is fine
+
+
+def test_a_csr_graph_built_by_hand_is_checked_too():
+    with pytest.raises(ValueError, match=r"edge 'b' -> 'a' has weight=inf"):
+        CSRGraph(["a", "b"], np.array([0, 1, 2]), np.array([1, 0]), np.array([1.0, np.inf]))
+    with pytest.raises(ValueError, match="indptr of length 3"):
+        CSRGraph(["a", "b"], np.array([0, 2]), np.array([1, 0]), np.array([1.0, 1.0]))
+
+
+@pytest.mark.parametrize("others", [0.0, 1.0, 5.0])
+def test_a_zero_weight_means_no_edge_in_every_graph(others):
+    """It used to be walked when every weight was 0 and a dead end as soon as one was not."""
+    g = nx.Graph()
+    g.add_edge(0, 1, weight=0.0)
+    g.add_edge(2, 3, weight=others)
+    walks = {row[0]: row for row in random_walks(g, num_walks=1, walk_length=4, seed=0).sentences()}
+    assert walks[0] == [0] and walks[1] == [1]  # the zero edge is never walked
+    assert len(walks[2]) == (1 if others == 0 else 4)
+    csr = CSRGraph.from_networkx(g)
+    assert csr.degree.tolist()[:2] == [0, 0] and not csr.has_edge(np.array([0]), np.array([1]))[0]
+
+
+def test_a_zero_weight_edge_does_not_make_neighbours_for_node2vec():
+    g = nx.Graph()
+    g.add_weighted_edges_from([("t", "v", 1.0), ("v", "x", 1.0), ("v", "y", 1.0), ("t", "x", 0.0)])
+    walks = random_walks(g, num_walks=6000, walk_length=3, p=1.0, q=4.0, seed=0)
+    after_tv = transitions(walks)[("t", "v")]
+    weights = node2vec_weights(g, "t", "v", p=1.0, q=4.0)
+    assert weights == {"t": 1.0, "x": 0.25, "y": 0.25}  # x is not t's neighbour: its edge weighs 0
+    keys = sorted(weights)
+    expected = np.array([weights[k] for k in keys]) / sum(weights.values()) * sum(after_tv.values())
+    assert chisquare([after_tv[k] for k in keys], expected).pvalue > 1e-4
+
+
+def test_a_node_draws_by_its_own_weights_whatever_the_weights_elsewhere():
+    """A running total over all edges lost node 2's weights (1 and 3) behind an edge of 1e17."""
+    g = nx.Graph()
+    g.add_edge(0, 1, weight=1e17)
+    g.add_edge(2, 3, weight=1.0)
+    g.add_edge(2, 4, weight=3.0)
+    firsts = Counter(row[1] for row in random_walks(g, num_walks=4000, walk_length=2, seed=0).sentences()
+                     if row[0] == 2 and len(row) > 1)
+    assert sum(firsts.values()) == 4000  # never a dead end
+    assert chisquare([firsts[3], firsts[4]], [1000, 3000]).pvalue > 1e-4
 
 
 @pytest.mark.parametrize("p,q", [(1.0, 1.0), (0.5, 2.0)])

@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.check:
             if report:
-                print("notebooks/ is out of date with solutions/ — run `python -m embedlib.course release`:")
+                print("notebooks/ is out of date with solutions/ (or shows solution code) — run "
+                      "`python -m embedlib.course release`:")
                 print("\n".join(f"  {line}" for line in report))
                 return 1
             print("notebooks/ matches solutions/.")

@@ -6,6 +6,13 @@ that block with a stub that raises ``NotImplementedError``, clears every
 output, and starts with an "Open in Colab" badge and a set-up cell that
 installs embedlib only on Colab. The output is deterministic, so
 ``release --check`` can fail on any drift.
+
+Solutions must never reach students, so anything that looks like a marker
+without being exactly one (``# BEGIN SOLUTION``, ``x = 1  ### END SOLUTION``,
+``### begin solution``) stops ``release`` with an error naming the notebook,
+cell and line, and so does a solution block repeated in a cell the student
+sees. ``release --check`` also reports marker text or solution code found in
+the files under ``notebooks/``.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ import json
 import re
 from pathlib import Path
 
+from .._files import write_text_atomic
 from .registry import NOTEBOOKS
 
 __all__ = ["strip_solutions", "student_notebook", "release", "ReleaseError"]
@@ -24,7 +32,57 @@ _BOOK_ONLY_TAGS = {"hide-input", "hide-output", "hide-cell", "remove-input", "re
 
 
 class ReleaseError(ValueError):
-    """A master notebook is malformed (unbalanced markers, unknown id...)."""
+    """A master notebook is malformed (unbalanced or mistyped markers, a leaked solution, unknown id...)."""
+
+
+# anything that reads as a marker: any case, any spacing, with or without the hashes
+_MARKERISH = re.compile(r"\b(?:BEGIN|END)[\s_-]*SOLUTION\b", re.IGNORECASE)
+_MIN_RUN = 3  # this many consecutive lines of a solution block, found elsewhere, are a leak
+
+
+def _marker_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of every line of ``text`` that mentions a solution marker."""
+    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if _MARKERISH.search(line)]
+
+
+def _code_lines(text: str) -> list[str]:
+    """The lines that carry code: stripped, without blank and comment-only lines."""
+    return [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
+
+
+def solution_blocks(source: str) -> list[list[str]]:
+    """The code lines (see :func:`_code_lines`) of each solution block in ``source``."""
+    blocks, current = [], None
+    for line in source.splitlines():
+        if line.strip() == BEGIN:
+            current = []
+        elif line.strip() == END and current is not None:
+            blocks.append(_code_lines("\n".join(current)))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return [b for b in blocks if b]
+
+
+def _contains_run(haystack: list[str], block: list[str]) -> bool:
+    """Does ``haystack`` hold the whole ``block``, or ``_MIN_RUN`` of its lines in a row, consecutively?"""
+    size = min(len(block), _MIN_RUN)
+    runs = {tuple(block[i : i + size]) for i in range(len(block) - size + 1)}
+    return any(tuple(haystack[i : i + size]) in runs for i in range(len(haystack) - size + 1))
+
+
+def leaks(student: dict, master: dict) -> list[str]:
+    """Where the student notebook shows marker text or code from one of the master's solution blocks."""
+    found = []
+    blocks = [(index, block) for index, cell in enumerate(master.get("cells", []))
+              for block in solution_blocks(_source(cell))]
+    for index, cell in enumerate(student.get("cells", [])):
+        text = _source(cell)
+        found += [f"cell {index}, line {n}: solution marker text {line.strip()!r}" for n, line in _marker_lines(text)]
+        code = _code_lines(text)
+        found += [f"cell {index}: code of the solution block in cell {m} of the master" for m, block in blocks
+                  if _contains_run(code, block)]
+    return found
 
 
 def strip_solutions(source: str, where: str = "cell") -> str:
@@ -40,6 +98,10 @@ def strip_solutions(source: str, where: str = "cell") -> str:
     inside = False
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         marker = line.strip()
+        if marker not in (BEGIN, END) and _MARKERISH.search(line):
+            raise ReleaseError(f"{where}, line {number}: {marker!r} mentions a solution marker but is not one; a "
+                               f"marker must be a line of its own, exactly {BEGIN!r} or {END!r} (indentation "
+                               "aside), or the solution would reach students")
         if marker == BEGIN:
             if inside:
                 raise ReleaseError(f"{where}, line {number}: {BEGIN} inside another solution block")
@@ -135,8 +197,14 @@ def student_notebook(master: dict, nb_id: str, rel_out: str, slug: str = DEFAULT
                 defined.update(re.findall(r"^def (\w+)\(", src, re.M))
             src = strip_solutions(src, where=f"{nb_id}, cell {index}")
             new.update(execution_count=None, outputs=[])
-        elif BEGIN in src or END in src:
-            raise ReleaseError(f"{nb_id}, cell {index}: solution markers belong in code cells")
+        else:
+            marked = _marker_lines(src)
+            if marked:
+                raise ReleaseError(f"{nb_id}, cell {index} ({cell['cell_type']}), line {marked[0][0]}: "
+                                   f"{marked[0][1].strip()!r}: solution markers belong in code cells; "
+                                   "reword the text so that it does not read as a marker")
+            if cell.get("attachments"):  # images pasted into markdown (![](attachment:...))
+                new["attachments"] = cell["attachments"]
         new["source"] = _lines(src)
         cells.append(new)
     missing = [e.name for e in NOTEBOOKS.get(nb_id, []) if e.name not in defined]
@@ -149,6 +217,10 @@ def student_notebook(master: dict, nb_id: str, rel_out: str, slug: str = DEFAULT
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
+    found = leaks({"cells": cells}, master)  # cell numbers as in the master
+    if found:
+        raise ReleaseError(f"{nb_id}: the student notebook would show a solution: {found[0]}. Remove the "
+                           "repeated code or marker text from that cell of the master")
     return {
         "cells": _colab_cells(rel_out, slug) + cells,
         "metadata": metadata,
@@ -174,6 +246,7 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
         raise ReleaseError(f"no solutions/ folder under {root.resolve()}")
     slug = _repo_slug(root)
     wanted: dict[Path, str] = {}
+    masters: dict[Path, dict] = {}
     for path in sorted(solutions.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in path.parts:
             continue
@@ -184,8 +257,12 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
             raise ReleaseError(f"{path}: not valid JSON ({err})") from None
         rel_out = f"notebooks/{nb_id}.ipynb"
         wanted[root / rel_out] = dumps(student_notebook(master, nb_id, rel_out, slug))
+        masters[root / rel_out] = master
     existing = {p for p in notebooks.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts} if notebooks.is_dir() else set()
     report = []
+    if check:  # what students would get, whatever put it there
+        for path in sorted(existing):
+            report += [f"solution in {path.relative_to(root)}: {where}" for where in _leaks_on_disk(path, masters.get(path))]
     for path, content in wanted.items():
         if check:
             if not path.exists():
@@ -194,7 +271,7 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
                 report.append(f"differs from its solution: {path.relative_to(root)}")
         elif not path.exists() or path.read_text(encoding="utf-8") != content:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+            write_text_atomic(path, content)
             report.append(str(path.relative_to(root)))
     for path in sorted(existing - set(wanted)):
         if check:
@@ -203,3 +280,16 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
             path.unlink()
             report.append(f"removed {path.relative_to(root)}")
     return report
+
+
+def _leaks_on_disk(path: Path, master: dict | None) -> list[str]:
+    """Marker text anywhere in the file, and code of its master's solution blocks in its cells."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        student = json.loads(text)
+    except json.JSONDecodeError:
+        return [f"line {n}: solution marker text {line.strip()!r}" for n, line in _marker_lines(text)]
+    found = leaks(student, master or {})
+    if not found and _MARKERISH.search(text):  # in outputs, metadata, attachments...
+        found.append("solution marker text outside the cells' sources")
+    return found
