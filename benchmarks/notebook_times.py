@@ -1,7 +1,7 @@
 """Time every notebook: solutions (full run) and student versions (unsolved).
 
-Run with `make bench`. The course promises each notebook runs in under 45 s on
-two CPU cores (aim: 30 s); this prints the numbers rather than asserting them,
+Run with `make bench`. The course promises each notebook runs in under 30 s on
+two CPU cores (aim: 20 s); this prints the numbers rather than asserting them,
 because timings depend on the machine.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET, LIMIT = 30.0, 45.0
+TARGET, LIMIT = 20.0, 30.0
 
 
 def run(path: Path) -> float:
