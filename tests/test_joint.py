@@ -96,3 +96,14 @@ def test_recall_at_k():
         recall_at_k(scores, relevant[:2], 2)
     with pytest.raises(ValueError, match="no query has a relevant item"):
         recall_at_k(scores, np.zeros_like(relevant), 2)
+
+
+def test_checks_accept_correct_answers_written_differently():
+    import cases_joint
+
+    from embedlib.course import exercises
+
+    for (nb, name), answers in cases_joint.ALSO_RIGHT.items():
+        for answer in answers:
+            result = getattr(exercises(nb), name).evaluate(answer)
+            assert result.outcome == "correct", (answer.__name__, result.message)
