@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve", "image_grid"]
+__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve", "image_grid", "image_map"]
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -81,6 +81,7 @@ def map_2d(
     ax=None,
     title: str | None = None,
     fontsize: int = 9,
+    marker_size: float = 18,
 ):
     """Scatter 2-D points, optionally writing a label by each and colouring by group."""
     points = np.asarray(points, dtype=float)
@@ -88,7 +89,7 @@ def map_2d(
         raise ValueError(f"points must have shape (n, 2), got {points.shape}")
     ax = _axes(ax, figsize=(7, 6))
     if groups is None:
-        ax.scatter(points[:, 0], points[:, 1], s=18, alpha=0.8)
+        ax.scatter(points[:, 0], points[:, 1], s=marker_size, alpha=0.8)
     else:
         import matplotlib
 
@@ -100,7 +101,7 @@ def map_2d(
         colours = (tab20[0::2] + tab20[1::2]) if len(distinct) > 10 else [None] * len(distinct)
         for g, colour in zip(distinct, colours):
             mask = np.array([x == g for x in groups])
-            ax.scatter(points[mask, 0], points[mask, 1], s=18, alpha=0.8, label=str(g), color=colour)
+            ax.scatter(points[mask, 0], points[mask, 1], s=marker_size, alpha=0.8, label=str(g), color=colour)
         ax.legend(fontsize=8, loc="best")
     if labels is not None:
         for (x, y), text in zip(points, labels):
@@ -185,4 +186,67 @@ def image_grid(
     ax.set_axis_off()
     if title:
         ax.set_title(title)
+    return ax
+
+
+def _spread_out(points: np.ndarray, n: int, min_distance: float, seed: int) -> np.ndarray:
+    """Up to ``n`` row numbers of ``points``, visited in a seeded random order, each kept
+    only if it lies at least ``min_distance`` from every point kept before it."""
+    kept: list[int] = []
+    for i in np.random.default_rng(seed).permutation(len(points)):
+        if len(kept) == n:
+            break
+        if not kept or np.min(np.linalg.norm(points[kept] - points[i], axis=1)) >= min_distance:
+            kept.append(int(i))
+    return np.array(kept, dtype=int)
+
+
+def image_map(
+    points,
+    images,
+    groups: Sequence | None = None,
+    n_images: int = 200,
+    ax=None,
+    title: str | None = None,
+    thumb_size: float = 22,
+    white_transparent: bool = True,
+    seed: int = 0,
+):
+    """A 2-D map of images: every point a small dot, a spread-out subset drawn as thumbnails.
+
+    ``points`` is ``(n, 2)``; ``images`` is ``(n, h, w, 3)`` RGB, uint8 or floats in
+    [0, 1]. ``groups`` colours the dots (with a legend), as in :func:`map_2d`.
+    At most ``n_images`` thumbnails of ``thumb_size`` points are drawn, at points
+    picked in a random order (``seed``) so that no two overlap much; the others stay
+    dots, so a map of thousands of images remains readable. ``white_transparent``
+    lets the dots show through pure-white backgrounds (drawings on white). The row
+    numbers of the images drawn are in ``ax.image_map_shown``.
+    """
+    from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+
+    points = np.asarray(points, dtype=float)
+    images = np.asarray(images)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+    if images.ndim != 4 or images.shape[-1] != 3 or len(images) != len(points):
+        raise ValueError(f"images must be RGB of shape (n, h, w, 3) with one image per point ({len(points)}), "
+                         f"got {images.shape}")
+    if not isinstance(n_images, (int, np.integer)) or isinstance(n_images, bool) or n_images < 0:
+        raise ValueError(f"n_images must be an int >= 0, got {n_images!r}")
+    ax = _axes(ax, figsize=(11, 9))
+    map_2d(points, groups=groups, ax=ax, title=title, marker_size=8)
+    if groups is not None:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), markerscale=2, fontsize=9)
+    rgb = images.astype(float) / 255.0 if images.dtype == np.uint8 else images.astype(float)
+    width_pt = ax.get_window_extent().width * 72 / ax.figure.dpi
+    extent = np.ptp(points, axis=0).max() or 1.0
+    min_distance = 1.1 * thumb_size / width_pt * extent  # one thumbnail's width, in data units
+    shown = _spread_out(points, int(n_images), min_distance, seed)
+    for i in shown:
+        image = rgb[i]
+        if white_transparent:
+            image = np.dstack([image, np.where((image >= 1.0).all(axis=-1), 0.0, 1.0)])
+        box = OffsetImage(image, zoom=thumb_size / image.shape[1], interpolation="antialiased")
+        ax.add_artist(AnnotationBbox(box, points[i], frameon=False, pad=0.0))
+    ax.image_map_shown = shown
     return ax

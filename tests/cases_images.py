@@ -4,8 +4,6 @@ import math
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score, mutual_info_score, normalized_mutual_info_score
 
 I1, I2, I3 = "04_images/01_cnn", "04_images/02_embedding_images", "04_images/03_image_search"
 
@@ -29,19 +27,16 @@ def strip_and_normalise_ok(model, images):
     return (feats / feats.norm(dim=1, keepdim=True)).numpy()
 
 
-def kmeans_nmi_ok(vectors, labels, n_clusters, seed):
-    clusters = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(vectors)
-    return normalized_mutual_info_score(labels, clusters)
+def query_by_example_ok(vectors, rows, k):
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = -np.inf
+    return np.argsort(-scores, axis=1, kind="stable")[:, :k]
 
 
-def cosine_top_k_ok(queries, database, k):
-    q = queries / np.linalg.norm(queries, axis=1, keepdims=True)
-    d = database / np.linalg.norm(database, axis=1, keepdims=True)
-    return np.argsort(-(q @ d.T), axis=1)[:, :k]
-
-
-def precision_at_k_ok(query_labels, retrieved_labels, k):
-    return (retrieved_labels[:, :k] == query_labels[:, None]).mean()
+def centre_ok(database, queries):
+    mean = database.mean(axis=0)
+    db, q = database - mean, queries - mean
+    return db / np.linalg.norm(db, axis=1, keepdims=True), q / np.linalg.norm(q, axis=1, keepdims=True)
 
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -145,76 +140,82 @@ def strip_keeps_grad(model, images):
     return feats / feats.norm(dim=1, keepdim=True)
 
 
-def _clusters(vectors, n_clusters, seed):
-    return KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(vectors)
+def _unit(x):
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def nmi_cluster_ids_as_labels(vectors, labels, n_clusters, seed):
-    return float(np.mean(_clusters(vectors, n_clusters, seed) == labels))
+def qbe_keeps_the_query(vectors, rows, k):
+    return np.argsort(-(vectors[rows] @ vectors.T), axis=1, kind="stable")[:, :k]
 
 
-def nmi_is_ari(vectors, labels, n_clusters, seed):
-    return adjusted_rand_score(labels, _clusters(vectors, n_clusters, seed))
+def qbe_drops_the_first_result(vectors, rows, k):
+    return np.argsort(-(vectors[rows] @ vectors.T), axis=1, kind="stable")[:, 1 : k + 1]
 
 
-def nmi_not_normalised(vectors, labels, n_clusters, seed):
-    return mutual_info_score(labels, _clusters(vectors, n_clusters, seed))
+def qbe_drops_every_perfect_match(vectors, rows, k):
+    scores = vectors[rows] @ vectors.T
+    scores[scores > 1 - 1e-6] = -np.inf
+    return np.argsort(-scores, axis=1, kind="stable")[:, :k]
 
 
-def nmi_one_cluster_per_label(vectors, labels, n_clusters, seed):
-    return normalized_mutual_info_score(labels, _clusters(vectors, len(np.unique(labels)), seed))
+def qbe_least_similar(vectors, rows, k):
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = np.inf
+    return np.argsort(scores, axis=1, kind="stable")[:, :k]
 
 
-def top_k_dot_product(queries, database, k):
-    return np.argsort(-(queries @ database.T), axis=1)[:, :k]
+def qbe_k_minus_one(vectors, rows, k):
+    top = np.argsort(-(vectors[rows] @ vectors.T), axis=1, kind="stable")[:, :k]
+    return np.array([[j for j in row if j != q] for row, q in zip(top, rows)])
 
 
-def top_k_least_similar(queries, database, k):
-    q = queries / np.linalg.norm(queries, axis=1, keepdims=True)
-    d = database / np.linalg.norm(database, axis=1, keepdims=True)
-    return np.argsort(q @ d.T, axis=1)[:, :k]
+def qbe_returns_scores(vectors, rows, k):
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = -np.inf
+    return -np.sort(-scores, axis=1)[:, :k]
 
 
-def top_k_returns_scores(queries, database, k):
-    q = queries / np.linalg.norm(queries, axis=1, keepdims=True)
-    d = database / np.linalg.norm(database, axis=1, keepdims=True)
-    return -np.sort(-(q @ d.T), axis=1)[:, :k]
+def centre_on_query_mean(database, queries):
+    return _unit(database - database.mean(axis=0)), _unit(queries - queries.mean(axis=0))
 
 
-def top_k_euclidean(queries, database, k):
-    distances = ((queries[:, None, :] - database[None, :, :]) ** 2).sum(-1)
-    return np.argsort(distances, axis=1)[:, :k]
+def centre_each_row(database, queries):
+    return _unit(database - database.mean(axis=1, keepdims=True)), _unit(queries - queries.mean(axis=1, keepdims=True))
 
 
-def top_k_everything(queries, database, k):
-    q = queries / np.linalg.norm(queries, axis=1, keepdims=True)
-    d = database / np.linalg.norm(database, axis=1, keepdims=True)
-    return np.argsort(-(q @ d.T), axis=1)
+def centre_not_renormalised(database, queries):
+    mean = database.mean(axis=0)
+    return database - mean, queries - mean
 
 
-def precision_counts(query_labels, retrieved_labels, k):
-    return int((retrieved_labels[:, :k] == query_labels[:, None]).sum())
+def centre_normalises_before(database, queries):
+    database, queries = _unit(database), _unit(queries)
+    mean = database.mean(axis=0)
+    return database - mean, queries - mean
 
 
-def precision_ignores_k(query_labels, retrieved_labels, k):
-    return (retrieved_labels == query_labels[:, None]).mean()
+def centre_on_both_means(database, queries):
+    mean = np.concatenate([database, queries]).mean(axis=0)
+    return _unit(database - mean), _unit(queries - mean)
 
 
-def precision_any_match(query_labels, retrieved_labels, k):
-    return (retrieved_labels[:, :k] == query_labels[:, None]).any(axis=1).mean()
+def centre_in_place(database, queries):
+    mean = database.mean(axis=0)
+    database -= mean
+    queries -= mean
+    return _unit(database), _unit(queries)
 
 
-def precision_skips_first(query_labels, retrieved_labels, k):
-    return (retrieved_labels[:, 1 : k + 1] == query_labels[:, None]).mean()
+def centre_only_the_database(database, queries):
+    return _unit(database - database.mean(axis=0)), queries
 
 
 RIGHT = {
     (I1, "conv_output_size"): conv_output_size_ok,
     (I1, "train_step"): train_step_ok,
     (I2, "strip_and_normalise"): strip_and_normalise_ok,
-    (I2, "kmeans_nmi"): kmeans_nmi_ok,
-    (I3, "cosine_top_k"): cosine_top_k_ok,
-    (I3, "precision_at_k"): precision_at_k_ok,
+    (I3, "query_by_example"): query_by_example_ok,
+    (I3, "centre"): centre_ok,
 }
 
 WRONG = {
@@ -240,23 +241,21 @@ WRONG = {
         (strip_forgets_eval, "model.eval()"),
         (strip_keeps_grad, "torch.no_grad()"),
     ],
-    (I2, "kmeans_nmi"): [
-        (nmi_cluster_ids_as_labels, "cluster numbers are arbitrary"),
-        (nmi_is_ari, "adjusted Rand index"),
-        (nmi_not_normalised, "not normalised"),
-        (nmi_one_cluster_per_label, "use `n_clusters`"),
+    (I3, "query_by_example"): [
+        (qbe_keeps_the_query, "its own best match"),
+        (qbe_drops_the_first_result, "by its row number, not by its position"),
+        (qbe_drops_every_perfect_match, "is a duplicate of the query"),
+        (qbe_least_similar, "*least* similar"),
+        (qbe_k_minus_one, "there must still be k = 3"),
+        (qbe_returns_scores, "returns similarities"),
     ],
-    (I3, "cosine_top_k"): [
-        (top_k_dot_product, "ranks by dot product"),
-        (top_k_least_similar, "*least* similar"),
-        (top_k_returns_scores, "returns the similarities"),
-        (top_k_euclidean, "Euclidean distance"),
-        (top_k_everything, "shape (6, 4)"),
-    ],
-    (I3, "precision_at_k"): [
-        (precision_counts, "a count"),
-        (precision_ignores_k, "only the first k"),
-        (precision_any_match, "not whether any"),
-        (precision_skips_first, "first column is the nearest result"),
+    (I3, "centre"): [
+        (centre_on_query_mean, "centres the queries on their own mean"),
+        (centre_each_row, "its own mean (over its columns, `axis=1`)"),
+        (centre_not_renormalised, "normalise each row *after* centring"),
+        (centre_normalises_before, "normalise each row *after* centring"),
+        (centre_on_both_means, "the database and the queries together"),
+        (centre_in_place, "in place"),
+        (centre_only_the_database, "centres the database right but not the queries"),
     ],
 }

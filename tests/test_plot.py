@@ -41,3 +41,27 @@ def test_image_grid_tiles_images_with_titles_and_frames():
         plot.image_grid(np.zeros((3, 4, 4)), titles=["a"])
     with pytest.raises(ValueError, match=r"images must be \(n, h, w\)"):
         plot.image_grid(np.zeros((4, 4)))
+
+
+def test_image_map_draws_dots_for_all_and_spread_out_thumbnails_for_some():
+    from matplotlib.offsetbox import AnnotationBbox
+
+    rng = np.random.default_rng(0)
+    points = rng.random((300, 2))
+    images = rng.integers(0, 256, size=(300, 6, 6, 3), dtype=np.uint8)
+    images[:, 0, 0] = 255  # a white pixel, made transparent
+    ax = plot.image_map(points, images, groups=["a", "b", "c"] * 100, n_images=40, title="map")
+    shown = ax.image_map_shown
+    assert ax.get_title() == "map" and 0 < len(shown) <= 40 and len(set(shown.tolist())) == len(shown)
+    assert sum(isinstance(a, AnnotationBbox) for a in ax.artists) == len(shown)
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 300  # every image is a dot
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    gaps = np.linalg.norm(points[shown][:, None] - points[shown][None], axis=-1) + np.eye(len(shown))
+    assert gaps.min() > 0.01  # no two thumbnails on top of each other
+    again = plot.image_map(points, images.astype(float) / 255, n_images=40)
+    assert again.image_map_shown.tolist() == shown.tolist()  # seeded
+    assert len(plot.image_map(points, images, n_images=0).image_map_shown) == 0
+    with pytest.raises(ValueError, match="one image per point"):
+        plot.image_map(points, images[:10])
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        plot.image_map(points[:, :1], images)

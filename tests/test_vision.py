@@ -237,6 +237,25 @@ def test_cosine_search_input_errors_are_clear():
         vision.cosine_search(x, x, chunk=0, k=1)
 
 
+def test_centre_subtracts_the_database_mean_from_both_and_returns_unit_rows():
+    rng = np.random.default_rng(0)
+    database = rng.random((20, 5)) + 2.0  # all in one corner: every cosine is high
+    queries = rng.random((3, 5)) + 5.0
+    db, q = vision.centre(database, queries)
+    mean = database.mean(axis=0)
+    np.testing.assert_allclose(db, (database - mean) / np.linalg.norm(database - mean, axis=1, keepdims=True), atol=1e-5)
+    np.testing.assert_allclose(q, (queries - mean) / np.linalg.norm(queries - mean, axis=1, keepdims=True), atol=1e-5)
+    assert db.dtype == q.dtype == np.float32 and db.shape == (20, 5) and q.shape == (3, 5)
+    unit = database / np.linalg.norm(database, axis=1, keepdims=True)
+    assert (unit @ unit.T).min() > 0.8 and (db @ db.T).min() < 0  # from one corner to all directions
+    same, _ = vision.centre(np.ones((2, 3)), np.ones((1, 3)))
+    assert np.all(same == 0)  # a row equal to the mean stays zero instead of dividing by zero
+    with pytest.raises(ValueError, match="same number of columns"):
+        vision.centre(database, queries[:, :4])
+    with pytest.raises(ValueError, match="database is empty"):
+        vision.centre(np.ones((0, 5)), queries)
+
+
 def test_precision_at_k():
     query = np.array([0, 1, 2])
     retrieved = np.array([[0, 0, 1, 0], [1, 2, 2, 1], [0, 0, 0, 2]])

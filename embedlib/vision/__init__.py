@@ -11,8 +11,8 @@ between embeddings finds similar images.
 - :class:`DigitsCNN` — two convolutions, a 64-d embedding layer, a linear head.
 - :func:`train_classifier`, :func:`accuracy` — Adam on cross-entropy.
 - :func:`embed` — head stripped, L2-normalised features.
-- :func:`cosine_search`, :func:`precision_at_k`, :func:`kmeans_nmi` — search
-  and score the embeddings.
+- :func:`cosine_search`, :func:`centre`, :func:`precision_at_k`,
+  :func:`kmeans_nmi` — search, centre and score the embeddings.
 - :func:`pretrained_cnn`, :func:`embed_images`, :func:`imagenet_classes` — an
   ImageNet-pretrained EfficientNet-Lite0, offline, as a classifier or an
   image embedder for RGB images.
@@ -41,7 +41,7 @@ from .cnn import DigitsCNN, accuracy, embed, train_classifier
 from .digits import FASHION_MNIST_CLASSES, load_digits, load_torchvision
 from .pretrained import embed_images, imagenet_classes, preprocess, pretrained_cnn
 from .resnet import ImageNetInput, resnet18_backbone
-from .search import cosine_search, kmeans_nmi, precision_at_k
+from .search import centre, cosine_search, kmeans_nmi, precision_at_k
 
 __all__ = [
     "load_digits",
@@ -52,6 +52,7 @@ __all__ = [
     "accuracy",
     "embed",
     "cosine_search",
+    "centre",
     "precision_at_k",
     "kmeans_nmi",
     "pretrained_cnn",

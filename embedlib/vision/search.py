@@ -1,12 +1,13 @@
-"""Search and score image embeddings: cosine top-k, precision@k, k-means NMI."""
+"""Search and score image embeddings: cosine top-k, centring, precision@k, k-means NMI."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..vectors import nearest as _nearest
+from ..vectors import normalize as _unit_rows
 from .cnn import _positive_int
 
-__all__ = ["cosine_search", "precision_at_k", "kmeans_nmi"]
+__all__ = ["cosine_search", "centre", "precision_at_k", "kmeans_nmi"]
 
 def _matrix(name: str, value) -> np.ndarray:
     array = np.asarray(value, dtype=np.float32)
@@ -32,6 +33,29 @@ def cosine_search(queries, database, k: int = 10, chunk: int = 1024, exclude_sel
     ([1, 0, 1], [0.8, 0.8, 0.6])
     """
     return _nearest(queries, database, k, chunk, exclude_self)
+
+
+def centre(database, queries) -> tuple[np.ndarray, np.ndarray]:
+    """Move the origin to the mean of the ``database`` rows, then scale every row to unit length.
+
+    The same mean vector, the database's, is subtracted from ``database``
+    ``(n, d)`` and ``queries`` ``(m, d)``, so that both live in one space;
+    returns both as float32 unit rows (an all-zero row stays zero). Features
+    that come out of a ReLU all point into one corner of the space, so every
+    pair has a high cosine; centred, unrelated images score about 0, and
+    images that are close to everything ("hubs") lose their pull.
+
+    >>> db, q = centre(np.array([[1.0, 1.0], [1.0, 3.0]]), np.array([[2.0, 2.0]]))
+    >>> db.tolist(), q.tolist()
+    ([[0.0, -1.0], [0.0, 1.0]], [[1.0, 0.0]])
+    """
+    db, q = _matrix("database", database), _matrix("queries", queries)
+    if q.shape[1] != db.shape[1]:
+        raise ValueError(f"queries and database must have the same number of columns, got {q.shape[1]} and {db.shape[1]}")
+    if len(db) == 0:
+        raise ValueError("database is empty: there is no mean to subtract")
+    mean = db.mean(axis=0)
+    return _unit_rows(db - mean), _unit_rows(q - mean)
 
 
 def precision_at_k(query_labels, retrieved_labels, k: int = 10) -> float:
