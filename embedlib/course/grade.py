@@ -16,18 +16,20 @@ a container or a throwaway account.
 """
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import hashlib
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .gradebook import LiveGradebook, feedback_markdown, feedback_names, journal_path, previous_rows, row_of, write_csv
 from .limits import Limits, limits_problem
-from .runner import Submission, grade_bytes, grade_file
+from .runner import Submission, grade_bytes, grade_file, precheck
 from .students import Roster, by_student, student_of
 
 __all__ = ["Submission", "grade_file", "grade_files", "grade_class", "write_gradebook", "GradeError", "Batch"]
@@ -186,9 +188,10 @@ class _progress:
 def _results(tasks: list[_Task], jobs: int, scheduler, limits: Limits) -> Iterator[tuple[int, Submission]]:
     """(index, submission) for every task, as each finishes."""
     runnable = []
-    for t in tasks:
-        if t.raw is None:
-            yield t.index, Submission(file=t.file).fail(t.error)
+    for t in tasks:  # what is refused without a kernel gets its row at once, wherever the rest runs
+        refused = Submission(file=t.file).fail(t.error) if t.raw is None else precheck(t.raw, t.file)
+        if refused:
+            yield t.index, refused
         else:
             runnable.append(t)
     if scheduler is not None:
@@ -247,13 +250,23 @@ def _on_dask(tasks: list[_Task], scheduler, limits: Limits) -> Iterator[tuple[in
             client.close()
 
 
+_worker_thread = threading.local()
+
+
 def _grade_on_worker(raw: bytes, file: str, limits: Limits) -> Submission:
-    """On a Dask worker: one kernel per worker thread, the cores shared between them."""
+    """On a Dask worker: one kernel per worker thread, the cores shared between them.
+
+    Each worker thread runs its gradings in a context of its own: Dask hands a
+    task the context of the thread that scheduled it, and jupyter's event loop
+    lives in a context variable, so two threads would otherwise share one loop.
+    """
     if limits.threads is None:
         from distributed import get_worker
 
         limits = dataclasses.replace(limits, threads=max(1, (os.cpu_count() or 1) // get_worker().state.nthreads))
-    return grade_bytes(raw, file, limits)
+    if not hasattr(_worker_thread, "context"):
+        _worker_thread.context = contextvars.Context()
+    return _worker_thread.context.run(grade_bytes, raw, file, limits)
 
 
 def course_fingerprint() -> str:

@@ -30,7 +30,7 @@ from .limits import Limits, format_size, kernel_command, kernel_env
 from .notebook_file import BadNotebook, find_notebook_id, read_notebook
 from .registry import NOTEBOOKS
 
-__all__ = ["Submission", "grade_bytes", "grade_file"]
+__all__ = ["Submission", "grade_bytes", "grade_file", "precheck"]
 
 _OUT_OF_MEMORY = ("MemoryError", "can't allocate memory", "Cannot allocate memory", "out of memory")
 
@@ -83,16 +83,8 @@ def grade_bytes(raw: bytes, file: str, limits: Limits | None = None, kernel_name
     sub = Submission(file=file, sha256=hashlib.sha256(raw).hexdigest())
     start = time.monotonic()
     try:
-        nb = read_notebook(raw)
-        if not nb.cells:
-            return sub.fail("empty notebook: it has no cells")
-        nb_id = find_notebook_id(nb, NOTEBOOKS)
-        if nb_id is None:
-            return sub.fail("not a course notebook: no exercises(\"...\") call and no embedlib metadata")
-        if nb_id not in NOTEBOOKS:
-            return sub.fail(f"unknown notebook id {nb_id!r}")
-        sub.notebook_id = nb_id
-        _run(sub, nb, nb_id, limits, kernel_name, start)
+        nb, sub.notebook_id = _open(raw)
+        _run(sub, nb, sub.notebook_id, limits, kernel_name, start)
     except BadNotebook as err:
         sub.fail(str(err))
     except DeadKernelError:
@@ -102,6 +94,28 @@ def grade_bytes(raw: bytes, file: str, limits: Limits | None = None, kernel_name
     finally:
         sub.seconds = time.monotonic() - start
     return sub
+
+
+def precheck(raw: bytes, file: str) -> Submission | None:
+    """The row of a submission that needs no kernel to be refused; None if it must be run."""
+    try:
+        _open(raw)
+    except BadNotebook as err:
+        return Submission(file=file, sha256=hashlib.sha256(raw).hexdigest()).fail(str(err))
+    return None
+
+
+def _open(raw: bytes):
+    """(notebook, its course id), or :class:`BadNotebook` saying why it cannot be graded."""
+    nb = read_notebook(raw)
+    if not nb.cells:
+        raise BadNotebook("empty notebook: it has no cells")
+    nb_id = find_notebook_id(nb, NOTEBOOKS)
+    if nb_id is None:
+        raise BadNotebook("not a course notebook: no exercises(\"...\") call and no embedlib metadata")
+    if nb_id not in NOTEBOOKS:
+        raise BadNotebook(f"unknown notebook id {nb_id!r}")
+    return nb, nb_id
 
 
 def _run(sub: Submission, nb, nb_id: str, limits: Limits, kernel_name: str, start: float) -> None:
