@@ -48,6 +48,7 @@ class Batch:
     skipped: int = 0
     interrupted: bool = False
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)  # file -> where its time went
 
 
 @dataclass
@@ -108,6 +109,7 @@ def grade_class(paths: Iterable[str | Path], out: str | Path, *, limits: Limits 
             for _, sub in _results(todo, jobs, scheduler, limits):
                 sub.student = students[sub.file]
                 book.add(sub)
+                batch.timings[sub.file] = {**sub.timings, "total": sub.seconds}
                 batch.graded += 1
                 bar.update(1)
     except KeyboardInterrupt:
