@@ -52,7 +52,19 @@ def test_student_pattern_and_roster(tmp_path):
     assert any("'u999' is not on the roster" in w for w in batch.warnings)
     assert any("notes.ipynb: --student-pattern does not match" in w for w in batch.warnings)
     view = read_csv(tmp_path / "gb_by_student.csv")
-    assert [(r["student"], r["email"]) for r in view[:2]] == [("Alice Liddell", "alice@example.org"), ("Bob Dylan", "bob@example.org")]
+    assert [(r["student"], r["id"], r["email"]) for r in view] == [
+        ("Alice Liddell", "u101", "alice@example.org"), ("Bob Dylan", "u202", "bob@example.org"), ("", "", ""), ("u999", "", "")]
+
+
+def test_a_gradebook_exported_from_canvas_is_a_roster_and_keeps_its_columns(tmp_path):
+    roster_csv = tmp_path / "export.csv"
+    roster_csv.write_text("Student,ID,SIS User ID,SIS Login ID,Section\n\"Smith, Jo\",4711,s1,jsmith,A\n")
+    roster = Roster(roster_csv)
+    assert roster.lookup("4711") == "Smith, Jo"
+    cols, view = by_student([{"student": "Smith, Jo", "notebook": NB_ID, "total": "2"}], roster)
+    assert cols == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", NB_ID, "total", "max"]
+    assert view == [{"Student": "Smith, Jo", "ID": "4711", "SIS User ID": "s1", "SIS Login ID": "jsmith", "Section": "A",
+                     NB_ID: "2", "total": "2", "max": "3"}]
 
 
 def test_by_student_has_one_column_per_notebook_and_the_best_of_two_hand_ins():

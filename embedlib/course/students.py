@@ -5,8 +5,8 @@ folder: by default its first folder (``alice/01_sliding_window.ipynb``) or,
 for a flat folder, the file's stem (``alice.ipynb``). ``--student-pattern``
 takes a regular expression instead; its group ``student`` (or its first
 group) is the student. A roster CSV maps what the pattern finds to the name
-the gradebook shows, and adds its other columns (an email, an LMS id) to the
-per-student view.
+the gradebook shows, and its columns (an email, an LMS id) lead the
+per-student view, so that the view imports back into a learning platform.
 
 >>> student_of("alice/01_sliding_window.ipynb"), student_of("bob.ipynb")
 ('alice', 'bob')
@@ -55,8 +55,10 @@ class Roster:
     """Students from a CSV with a ``student`` column and, optionally, an ``id`` column.
 
     ``id`` is what the file names contain (a login, an LMS number); without it
-    the file names contain the ``student`` values themselves. Other columns are
-    copied into the per-student view.
+    the file names contain the ``student`` values themselves. Both names are
+    matched ignoring case, so a gradebook exported from Canvas (``Student``,
+    ``ID``, ...) is a roster as it is. Every column is copied, under its own
+    name, into the per-student view.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -68,17 +70,19 @@ class Roster:
                 fields = list(reader.fieldnames or [])
         except (OSError, UnicodeDecodeError, csv.Error) as err:
             raise StudentError(f"cannot read the roster {path}: {err}") from None
-        if "student" not in fields:
+        lower = {f.strip().lower(): f for f in fields}
+        if "student" not in lower:
             raise StudentError(f"the roster {path} has no 'student' column (its columns: {', '.join(fields) or 'none'}); add one")
-        key = "id" if "id" in fields else "student"
-        self.extra = [c for c in fields if c not in ("student", "id")]
+        self.name_column = lower["student"]
+        key = lower.get("id", self.name_column)
+        self.columns = fields
         self.students: dict[str, dict[str, str]] = {}
         self._by_key: dict[str, str] = {}
         for line, row in enumerate(rows, start=2):
-            name, ident = (row.get("student") or "").strip(), (row.get(key) or "").strip()
+            name, ident = (row.get(self.name_column) or "").strip(), (row.get(key) or "").strip()
             if not name or not ident:
-                raise StudentError(f"the roster {path}, line {line}: empty '{'student' if not name else key}'")
-            self.students[name] = {c: row.get(c) or "" for c in self.extra}
+                raise StudentError(f"the roster {path}, line {line}: empty '{key if name else self.name_column}'")
+            self.students[name] = {c: row.get(c) or "" for c in fields}
             self._by_key[ident] = name
 
     def lookup(self, key: str) -> str | None:
@@ -89,8 +93,9 @@ class Roster:
 def by_student(rows: list[dict[str, str]], roster: Roster | None = None) -> tuple[list[str], list[dict[str, str]]]:
     """One row per student, one column per notebook (the best score if one was handed in twice).
 
-    Students on the roster come first, in its order, with empty cells for what
-    they did not hand in; then students found only in the gradebook.
+    Students on the roster come first, in its order, with all its columns and
+    empty cells for what they did not hand in; then students found only in the
+    gradebook.
     """
     notebooks = [nb for nb in NOTEBOOKS if any(r.get("notebook") == nb for r in rows)]
     best: dict[str, dict[str, float]] = {}
@@ -103,12 +108,14 @@ def by_student(rows: list[dict[str, str]], roster: Roster | None = None) -> tupl
     order = list(roster.students) if roster else []
     order += sorted(s for s in best if s not in set(order))
     max_total = sum(e.points for nb in notebooks for e in NOTEBOOKS[nb])
-    extra = roster.extra if roster else []
+    head = roster.columns if roster else ["student"]
+    name_column = roster.name_column if roster else "student"
     out = []
     for student in order:
         scores = best.get(student, {})
-        row = {"student": student, **(roster.students.get(student, {}) if roster else {})}
+        row = dict(roster.students.get(student, {})) if roster else {}
+        row[name_column] = student
         row.update({nb: f"{scores[nb]:g}" if nb in scores else "" for nb in notebooks})
         row.update(total=f"{sum(scores.values()):g}", max=f"{max_total:g}")
         out.append(row)
-    return ["student", *extra, *notebooks, "total", "max"], out
+    return [*head, *notebooks, "total", "max"], out
