@@ -138,6 +138,23 @@ def test_resume_skips_unchanged_and_regrades_changed_or_named(tmp_path):
     assert "no 'cells'" in rows[0]["reason"]
 
 
+def test_a_gradebook_that_cannot_be_written_keeps_every_row_in_the_journal(tmp_path, monkeypatch):
+    import embedlib.course.gradebook as gradebook
+
+    def locked(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(gradebook, "write_csv", locked)
+    paths = [broken(tmp_path, "a.ipynb"), broken(tmp_path, "b.ipynb")]
+    with pytest.raises(GradeError, match=r"cannot write .*gb.csv \(Permission denied\); every graded row is kept in .*--resume"):
+        grade_class(paths, tmp_path / "gb.csv", progress=False)
+    monkeypatch.undo()
+    assert len((tmp_path / "gb.csv.journal").read_text().splitlines()) == 2
+    batch = grade_class(paths, tmp_path / "gb.csv", resume=True, progress=False)
+    assert (batch.graded, batch.skipped) == (0, 2)
+    assert [r["file"] for r in read_csv(tmp_path / "gb.csv")] == ["a.ipynb", "b.ipynb"]
+
+
 def test_a_left_journal_needs_resume(tmp_path):
     out = tmp_path / "gb.csv"
     (tmp_path / "gb.csv.journal").write_text("")

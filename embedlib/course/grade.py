@@ -115,7 +115,10 @@ def grade_class(paths: Iterable[str | Path], out: str | Path, *, limits: Limits 
     except KeyboardInterrupt:
         batch.interrupted = True
     finally:
-        batch.rows = book.close(complete=not batch.interrupted and batch.graded == len(todo))
+        try:
+            batch.rows = book.close(complete=not batch.interrupted and batch.graded == len(todo))
+        except OSError as err:
+            raise GradeError(str(err)) from None
     if by_student_view:
         cols, rows = by_student(batch.rows, roster)
         write_csv(out.with_name(out.stem + "_by_student.csv"), rows, cols, sync=True)

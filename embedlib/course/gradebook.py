@@ -160,7 +160,10 @@ class LiveGradebook:
         self.journal.flush()
         os.fsync(self.journal.fileno())
         self.rows[sub.file] = row
-        write_csv(self.out, self.ordered())
+        try:
+            write_csv(self.out, self.ordered())
+        except OSError:  # e.g. the CSV is open in a program that locks it: the journal has the row; retried at the end
+            pass
         return row
 
     def ordered(self) -> list[dict[str, str]]:
@@ -173,7 +176,11 @@ class LiveGradebook:
         """Write the final CSV (fsynced); drop the journal only if every submission has its row."""
         self.journal.close()
         rows = self.ordered()
-        write_csv(self.out, rows, sync=True)
+        try:
+            write_csv(self.out, rows, sync=True)
+        except OSError as err:
+            raise OSError(f"cannot write {self.out} ({err.strerror or err}); every graded row is kept in "
+                          f"{journal_path(self.out)}: fix that, then run the same command with --resume") from None
         if complete:
             journal_path(self.out).unlink(missing_ok=True)
         return rows
