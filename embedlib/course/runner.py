@@ -157,7 +157,7 @@ def _run_checks(sub: Submission, client, nb, nb_id: str, limits: Limits) -> list
 
 def _run_in_notebook(client, nb, source: str, limit: float):
     """Run a cell of the grader's at the end of the notebook; return (cell, timed out)."""
-    cell = nbformat_cell(source)
+    cell = _code_cell(source)
     nb.cells.append(cell)
     try:
         return cell, _execute(client, cell, len(nb.cells) - 1, limit)
@@ -165,7 +165,7 @@ def _run_in_notebook(client, nb, source: str, limit: float):
         nb.cells.pop()
 
 
-def nbformat_cell(source: str):
+def _code_cell(source: str):
     import nbformat
 
     return nbformat.v4.new_code_cell(source)
@@ -216,7 +216,9 @@ def _is_import_cell(source: str) -> bool:
 
 def _is_exercises_call(stmt) -> bool:
     """``ex = exercises("...")`` or a bare ``ex``: part of a notebook's imports cell."""
-    return isinstance(stmt, (ast.Assign, ast.Expr)) and isinstance(stmt.value, (ast.Call, ast.Name))
+    value = getattr(stmt, "value", None) if isinstance(stmt, (ast.Assign, ast.Expr)) else None
+    return isinstance(value, ast.Name) or (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "exercises")
 
 
 def _run_cells(client, nb, deadline: float, limits: Limits, timings: dict) -> list[str]:
