@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .gradebook import LiveGradebook, feedback_markdown, feedback_names, journal_path, previous_rows, row_of, write_csv
-from .limits import Limits, limits_problem
+from .limits import Limits, kernel_threads, limits_problem
 from .runner import Submission, grade_bytes, grade_file, precheck
 from .students import Roster, by_student, student_of
 
@@ -83,8 +83,8 @@ def grade_class(paths: Iterable[str | Path], out: str | Path, *, limits: Limits 
         raise GradeError("no submissions given; pass the .ipynb files to grade")
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
-    if limits.threads is None and jobs > 1 and scheduler is None:
-        limits = dataclasses.replace(limits, threads=max(1, (os.cpu_count() or 1) // jobs))
+    if limits.threads is None and scheduler is None:
+        limits = dataclasses.replace(limits, threads=kernel_threads(jobs))
     problem = limits_problem(limits)
     if problem:
         raise GradeError(problem)
@@ -268,7 +268,7 @@ def _grade_on_worker(raw: bytes, file: str, limits: Limits) -> Submission:
     if limits.threads is None:
         from distributed import get_worker
 
-        limits = dataclasses.replace(limits, threads=max(1, (os.cpu_count() or 1) // get_worker().state.nthreads))
+        limits = dataclasses.replace(limits, threads=kernel_threads(get_worker().state.nthreads))
     if not hasattr(_worker_thread, "context"):
         _worker_thread.context = contextvars.Context()
     return _worker_thread.context.run(grade_bytes, raw, file, limits)

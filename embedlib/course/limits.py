@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Limits", "parse_size", "format_size", "kernel_command", "kernel_env", "limits_problem"]
+__all__ = ["Limits", "parse_size", "format_size", "kernel_command", "kernel_env", "kernel_threads", "limits_problem"]
 
 _UNITS = {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": 10**6, "MB": 10**6, "G": 10**9, "GB": 10**9,
           "T": 10**12, "TB": 10**12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
@@ -89,6 +89,16 @@ def kernel_command(cmd: list[str], limits: Limits) -> list[str]:
     if limits.no_network:
         wrapped = ["unshare", "--user", "--map-root-user", "--net", "--", *wrapped]
     return wrapped
+
+
+def kernel_threads(kernels: int) -> int:
+    """Threads for each of ``kernels`` kernels sharing this machine: a fair share of the cores, at most 8.
+
+    More threads do not speed up the course's small models, and each one costs
+    memory that counts against the memory limit (a stack; OpenBLAS keeps a
+    buffer of about 32 MB per thread).
+    """
+    return max(1, min(8, (os.cpu_count() or 1) // max(1, kernels)))
 
 
 def kernel_env(limits: Limits, base: dict[str, str] | None = None) -> dict[str, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import hashlib
+import logging
 import os
 import secrets
 import subprocess
@@ -84,7 +85,7 @@ def grade_bytes(raw: bytes, file: str, limits: Limits | None = None, kernel_name
     start = time.monotonic()
     try:
         nb, sub.notebook_id = _open(raw)
-        _run(sub, nb, sub.notebook_id, limits, kernel_name, start)
+        _run(sub, nb, sub.notebook_id, limits, kernel_name)
     except BadNotebook as err:
         sub.fail(str(err))
     except DeadKernelError:
@@ -118,7 +119,7 @@ def _open(raw: bytes):
     return nb, nb_id
 
 
-def _run(sub: Submission, nb, nb_id: str, limits: Limits, kernel_name: str, start: float) -> None:
+def _run(sub: Submission, nb, nb_id: str, limits: Limits, kernel_name: str) -> None:
     problems: list[str] = []
     if not any(c.cell_type == "code" for c in nb.cells):
         problems.append("the notebook has no code cells")
@@ -128,7 +129,7 @@ def _run(sub: Submission, nb, nb_id: str, limits: Limits, kernel_name: str, star
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # no kernel warnings on the terminal
         with client.setup_kernel(cleanup_kc=True, env=kernel_env(limits), **quiet):
             sub.timings["kernel start"] = time.monotonic() - began
-            problems += _run_cells(client, nb, start + limits.timeout, limits, sub.timings)
+            problems += _run_cells(client, nb, time.monotonic() + limits.timeout, limits, sub.timings)
             began = time.monotonic()
             problems += _run_checks(sub, client, nb, nb_id, limits)
             sub.timings["checks"] = time.monotonic() - began
@@ -199,8 +200,10 @@ def _client(nb, workdir: str, limits: Limits, kernel_name: str):
     # Unix sockets where there are some: no TCP ports to race for, and they work from a kernel without a network.
     ipc = {"transport": "ipc", "ip": os.path.join(workdir, "kernel")} if os.name == "posix" else {}
     km = LimitedKernelManager(kernel_name=kernel_name, **ipc)
+    quiet = logging.getLogger("embedlib.course.grader")  # timeouts and dead kernels are in the row, not on the terminal
+    quiet.setLevel(logging.CRITICAL)
     return GradingClient(
-        nb, km=km, kernel_name=kernel_name, allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
+        nb, km=km, log=quiet, kernel_name=kernel_name, allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
         error_on_timeout={"ename": "TimeoutError", "evalue": "cell timed out", "traceback": []},
         resources={"metadata": {"path": workdir}},
     )
