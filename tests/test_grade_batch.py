@@ -155,6 +155,22 @@ def test_a_gradebook_that_cannot_be_written_keeps_every_row_in_the_journal(tmp_p
     assert [r["file"] for r in read_csv(tmp_path / "gb.csv")] == ["a.ipynb", "b.ipynb"]
 
 
+def test_a_run_that_cannot_start_leaves_the_gradebook_as_it_was(tmp_path, monkeypatch):
+    paths = [broken(tmp_path, "a.ipynb"), broken(tmp_path, "b.ipynb")]
+    grade_class(paths, tmp_path / "gb.csv", progress=False)
+    before = (tmp_path / "gb.csv").read_text()
+
+    def no_cluster(*args):
+        raise GradeError("cannot reach the Dask scheduler")
+        yield
+
+    monkeypatch.setattr(grade_module, "_results", no_cluster)
+    with pytest.raises(GradeError, match="cannot reach"):
+        grade_class(paths, tmp_path / "gb.csv", scheduler="tcp://nowhere:8786", progress=False)
+    assert (tmp_path / "gb.csv").read_text() == before
+    assert not (tmp_path / "gb.csv.journal").exists()
+
+
 def test_a_left_journal_needs_resume(tmp_path):
     out = tmp_path / "gb.csv"
     (tmp_path / "gb.csv.journal").write_text("")

@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -95,7 +96,7 @@ def grade_class(paths: Iterable[str | Path], out: str | Path, *, limits: Limits 
     tasks = [_read(i, p, _relative(p, base)) for i, p in enumerate(paths)]
     files = [t.file for t in tasks]
     if len(set(files)) < len(files):
-        dupes = sorted({f for f in files if files.count(f) > 1})
+        dupes = sorted(f for f, n in Counter(files).items() if n > 1)
         raise GradeError(f"the same submission is given twice: {', '.join(dupes)}")
     batch = Batch(rows=[])
     students = {t.file: _student(t.file, student_pattern, roster, batch.warnings) for t in tasks}

@@ -150,6 +150,7 @@ class LiveGradebook:
         self.feedback = dict(zip(self.files, feedback_names(self.files)))
         self.rows: dict[str, dict[str, str]] = dict(kept or {})
         self.journal = journal_path(self.out).open("a", encoding="utf-8")
+        self.added = 0
 
     def add(self, sub: Submission) -> dict[str, str]:
         """Record one finished submission: feedback file, journal line, CSV."""
@@ -160,6 +161,7 @@ class LiveGradebook:
         self.journal.flush()
         os.fsync(self.journal.fileno())
         self.rows[sub.file] = row
+        self.added += 1
         try:
             write_csv(self.out, self.ordered())
         except OSError:  # e.g. the CSV is open in a program that locks it: the journal has the row; retried at the end
@@ -173,14 +175,19 @@ class LiveGradebook:
         return planned + others
 
     def close(self, complete: bool) -> list[dict[str, str]]:
-        """Write the final CSV (fsynced); drop the journal only if every submission has its row."""
+        """Write the final CSV (fsynced); drop the journal once every submission has its row.
+
+        A run that stopped before its first row leaves the gradebook as it was.
+        """
         self.journal.close()
+        journal = journal_path(self.out)
         rows = self.ordered()
-        try:
-            write_csv(self.out, rows, sync=True)
-        except OSError as err:
-            raise OSError(f"cannot write {self.out} ({err.strerror or err}); every graded row is kept in "
-                          f"{journal_path(self.out)}: fix that, then run the same command with --resume") from None
-        if complete:
-            journal_path(self.out).unlink(missing_ok=True)
+        if self.added or complete:
+            try:
+                write_csv(self.out, rows, sync=True)
+            except OSError as err:
+                raise OSError(f"cannot write {self.out} ({err.strerror or err}); every graded row is kept in "
+                              f"{journal}: fix that, then run the same command with --resume") from None
+        if complete or (journal.exists() and journal.stat().st_size == 0):
+            journal.unlink(missing_ok=True)
         return rows
