@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL_OPTS := --nbval-current-env --nbval-cell-timeout=300
 
-.PHONY: setup book test test-fast lab release outputs lock bench bench-walks clean
+.PHONY: setup book test test-fast lab release outputs lock bench bench-walks bench-grading clean
 
 setup: $(STAMP)
 
@@ -59,9 +59,13 @@ lock: $(STAMP)
 	(sed -n '/^#/p' requirements-lock.txt; cat requirements-lock.body) > requirements-lock.new
 	mv requirements-lock.new requirements-lock.txt; rm -f requirements-lock.body
 
-bench: $(STAMP) bench-walks
+bench: $(STAMP) bench-walks bench-grading
 	$(BIN)/python benchmarks/notebook_times.py
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py
+
+# Submissions per minute: --jobs 1, --jobs 2 and a 2-worker Dask LocalCluster (a few minutes).
+bench-grading: $(STAMP)
+	$(BIN)/python benchmarks/grading_throughput.py
 
 # The peer walkers pin older numpy, so they get an environment of their own
 # (never the test environment).

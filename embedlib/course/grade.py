@@ -4,292 +4,300 @@
 
 Every submission gets one row, whatever happens to it: a file that is not
 JSON, an empty notebook, a cell that raises, a loop that never ends, a kernel
-that dies. Each row says the notebook, the points per exercise, the total,
-the status (``graded`` or ``error``) and a reason when something went wrong.
-Per-student feedback in markdown goes into a folder next to the CSV.
+that dies or runs out of memory. This module plans a batch and hands each
+submission to :func:`~embedlib.course.runner.grade_bytes` — in this process
+(``--jobs 1``), in N worker processes (``--jobs N``), or on the workers of a
+Dask cluster (``--scheduler ADDRESS``) — and records each row as it arrives
+(:class:`~embedlib.course.gradebook.LiveGradebook`). ``--resume`` skips what an
+earlier (possibly killed) run already graded from the same content.
 
 Submissions are run as code on the grading machine: grade untrusted work in
 a container or a throwaway account.
 """
 from __future__ import annotations
 
-import csv
-import json
+import contextvars
+import dataclasses
+import hashlib
+import os
 import re
 import secrets
-import tempfile
-import time
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from .checks import CheckResult, INCORRECT, NOT_ATTEMPTED
-from .registry import NOTEBOOKS
+from .gradebook import LiveGradebook, feedback_markdown, feedback_names, journal_path, previous_rows, row_of, write_csv
+from .limits import Limits, kernel_threads, limits_problem
+from .runner import Submission, grade_bytes, grade_file, precheck
+from .students import Roster, by_student, student_of
 
-__all__ = ["Submission", "grade_file", "grade_files", "write_gradebook"]
+__all__ = ["Submission", "grade_file", "grade_files", "grade_class", "write_gradebook", "GradeError", "Batch"]
 
-_ID_CALL = re.compile(r"""exercises\(\s*["']([^"']+)["']\s*\)""")
+
+class GradeError(Exception):
+    """The batch cannot start; the message says what was wrong and what to do."""
 
 
 @dataclass
-class Submission:
-    """One row of the gradebook."""
+class Batch:
+    """What one run did: the final rows, and what to tell the instructor."""
 
-    file: str
-    notebook_id: str = ""
-    results: list[CheckResult] = field(default_factory=list)
-    status: str = "graded"
-    reason: str = ""
-    seconds: float = 0.0
-
-    @property
-    def total(self) -> float:
-        return sum(r.points for r in self.results)
-
-    @property
-    def max_points(self) -> float:
-        if self.notebook_id in NOTEBOOKS:
-            return sum(e.points for e in NOTEBOOKS[self.notebook_id])
-        return 0.0
-
-    def fail(self, reason: str) -> "Submission":
-        self.status, self.reason = "error", reason
-        return self
+    rows: list[dict[str, str]]
+    graded: int = 0
+    skipped: int = 0
+    interrupted: bool = False
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)  # file -> where its time went
 
 
-def _find_notebook_id(nb) -> str | None:
-    meta = nb.get("metadata", {}).get("embedlib", {})
-    if isinstance(meta, dict) and meta.get("notebook_id") in NOTEBOOKS:
-        return meta["notebook_id"]
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code":
-            m = _ID_CALL.search(cell.source)
-            if m:
-                return m.group(1)
-    return None
+@dataclass
+class _Task:
+    index: int
+    file: str  # relative to the submissions folder
+    raw: bytes | None
+    error: str = ""
 
 
-_GRADE_CELL = """\
-import sys as _embedlib_sys
-for _embedlib_m in [m for m in list(_embedlib_sys.modules) if m == "embedlib" or m.startswith("embedlib.")]:
-    del _embedlib_sys.modules[_embedlib_m]
-from embedlib.course.grade import _grade_in_kernel as _embedlib_grade
-print(_embedlib_grade({nb_id!r}, {name!r}, globals(), {nonce!r}))
-"""
+def grade_files(paths: Iterable[str | Path], timeout: float = 300, progress: bool = True, *,
+                jobs: int = 1, scheduler=None, limits: Limits | None = None) -> list[Submission]:
+    """Grade every path; one :class:`Submission` per path, in order (nothing is written)."""
+    limits = limits or Limits(timeout=timeout)
+    tasks = [_read(i, Path(p), str(p)) for i, p in enumerate(paths)]
+    subs: list[Submission | None] = [None] * len(tasks)
+    with _progress(len(tasks), progress) as bar:
+        for index, sub in _results(tasks, jobs, scheduler, limits):
+            subs[index] = sub
+            bar.update(1)
+    return subs  # type: ignore[return-value]
 
 
-def _grade_in_kernel(nb_id: str, name: str, namespace: dict, nonce: str) -> str:
-    """Run inside the submission's kernel: check one answer, return a marked line.
-
-    The cell that calls this first drops every cached ``embedlib`` module, so
-    a notebook that patched the checks cannot change how it is graded.
-    """
-    from . import exercises
-
-    exercise = getattr(exercises(nb_id), name)
-    if name not in namespace:
-        result = CheckResult(
-            name, NOT_ATTEMPTED, f"`{name}` is not defined in the notebook", 0.0, exercise.points
-        )
-    else:
-        result = exercise.evaluate(namespace[name])
-    return nonce + json.dumps(result.__dict__)
-
-
-def _read_notebook(path: Path, sub: Submission):
-    import nbformat
-
+def grade_class(paths: Iterable[str | Path], out: str | Path, *, limits: Limits | None = None, jobs: int | None = None,
+                scheduler=None, resume: bool = False, root: str | Path | None = None,
+                student_pattern: re.Pattern | None = None, roster: Roster | None = None,
+                regrade: Iterable[str] = (), by_student_view: bool = False, progress: bool = True) -> Batch:
+    """Grade a class into ``out`` (CSV), its feedback folder and, if asked, a per-student CSV."""
+    out = Path(out)
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise GradeError("no submissions given; pass the .ipynb files to grade")
+    limits = limits or Limits()
+    jobs = jobs or os.cpu_count() or 1
+    if limits.threads is None and scheduler is None:
+        limits = dataclasses.replace(limits, threads=kernel_threads(jobs))
+    problem = limits_problem(limits)
+    if problem:
+        raise GradeError(problem)
+    if journal_path(out).exists() and not resume:
+        raise GradeError(f"an interrupted run left {journal_path(out)}; add --resume to continue it, "
+                         "or delete that file to grade everything again")
+    base = Path(root) if root else _common_folder(paths)
+    tasks = [_read(i, p, _relative(p, base)) for i, p in enumerate(paths)]
+    files = [t.file for t in tasks]
+    if len(set(files)) < len(files):
+        dupes = sorted(f for f, n in Counter(files).items() if n > 1)
+        raise GradeError(f"the same submission is given twice: {', '.join(dupes)}")
+    batch = Batch(rows=[])
+    students = {t.file: _student(t.file, student_pattern, roster, batch.warnings) for t in tasks}
+    kept = previous_rows(out) if resume else {}
+    regrade = set(regrade)
+    todo = [t for t in tasks if not _already_graded(t, kept.get(t.file), students[t.file], regrade)]
+    batch.skipped = len(tasks) - len(todo)
+    book = LiveGradebook(out, files, kept)
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        sub.fail(f"cannot read the file: {err.strerror or err}")
-        return None
-    if not raw.strip():
-        sub.fail("empty file (0 bytes of content)")
-        return None
-    try:
-        raw_text = raw.decode("utf-8")
-        data = json.loads(raw_text)
-    except UnicodeDecodeError:
-        sub.fail("not a notebook: the file is not UTF-8 text")
-        return None
-    except json.JSONDecodeError as err:
-        sub.fail(f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); was the notebook saved completely?")
-        return None
-    if not isinstance(data, dict) or "cells" not in data:
-        sub.fail("not a Jupyter notebook: valid JSON but no 'cells'")
-        return None
-    try:
-        nb = nbformat.reads(raw_text, as_version=4)
-        nbformat.validate(nb)
-    except Exception as err:  # nbformat raises several kinds
-        sub.fail(f"not a valid Jupyter notebook: {str(err).splitlines()[0]}")
-        return None
-    return nb
-
-
-def grade_file(path: str | Path, timeout: float = 300, check_timeout: float = 60, kernel_name: str = "python3") -> Submission:
-    """Grade one submission; never raises for a bad submission.
-
-    ``timeout`` bounds the whole notebook run (seconds); ``check_timeout``
-    bounds each exercise's check after it.
-    """
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
-    path = Path(path)
-    sub = Submission(file=str(path))
-    start = time.monotonic()
-    try:
-        nb = _read_notebook(path, sub)
-        if nb is None:
-            return sub
-        if not nb.cells:
-            return sub.fail("empty notebook: it has no cells")
-        nb_id = _find_notebook_id(nb)
-        if nb_id is None:
-            return sub.fail("not a course notebook: no exercises(\"...\") call and no embedlib metadata")
-        if nb_id not in NOTEBOOKS:
-            return sub.fail(f"unknown notebook id {nb_id!r}")
-        sub.notebook_id = nb_id
-        problems: list[str] = []
-        if not any(c.cell_type == "code" for c in nb.cells):
-            problems.append("the notebook has no code cells")
-        deadline = start + timeout
-        with tempfile.TemporaryDirectory(prefix="embedlib-grade-") as workdir:
-            # On a timeout nbclient interrupts the kernel and records the cell as an
-            # error, then carries on: later cells and the checks still run.
-            client = NotebookClient(
-                nb,
-                kernel_name=kernel_name,
-                allow_errors=True,
-                interrupt_on_timeout=True,
-                error_on_timeout={"ename": "TimeoutError", "evalue": "cell timed out", "traceback": []},
-                resources={"metadata": {"path": workdir}},
-            )
-            with client.setup_kernel():
-                problems += _run_cells(client, nb, deadline, timeout)
-                nonce = secrets.token_hex(8)
-                for exercise in NOTEBOOKS[nb_id]:
-                    sub.results.append(_run_check(client, nb, nb_id, exercise, nonce, check_timeout))
-        sub.reason = "; ".join(problems)
-    except DeadKernelError:
-        sub.fail("the kernel died while running the notebook (did it call exit() or run out of memory?)")
-    except Exception as err:  # the batch must never crash on one submission
-        sub.fail(f"grader error: {type(err).__name__}: {err}")
+        with _progress(len(todo), progress) as bar:
+            for _, sub in _results(todo, jobs, scheduler, limits):
+                sub.student = students[sub.file]
+                book.add(sub)
+                batch.timings[sub.file] = {**sub.timings, "total": sub.seconds}
+                batch.graded += 1
+                bar.update(1)
+    except KeyboardInterrupt:
+        batch.interrupted = True
     finally:
-        sub.seconds = time.monotonic() - start
-    return sub
-
-
-def _run_cells(client, nb, deadline: float, timeout: float) -> list[str]:
-    """Run the submission's code cells until the deadline; return what went wrong."""
-    problems: list[str] = []
-    raised = False
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        left = deadline - time.monotonic()
-        if left < 1:
-            problems.append(f"time limit of {timeout:g} s reached; cells from {index} on were not run")
-            break
-        if _execute(client, cell, index, left):
-            problems.append(f"cell {index} timed out (time limit {timeout:g} s) and was interrupted")
-            continue
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if errors and not raised:
-            raised = True
-            problems.append(f"cell {index} raised {errors[0].get('ename')}: {errors[0].get('evalue', '')[:200]}")
-    return problems
-
-
-def _execute(client, cell, index: int, limit: float) -> bool:
-    """Run one cell with a time limit; True if it timed out (and was interrupted)."""
-    client.timeout_func = lambda _cell: max(1, int(limit))
-    began = time.monotonic()
-    client.execute_cell(cell, index)
-    return time.monotonic() - began >= max(1, int(limit))
-
-
-def _run_check(client, nb, nb_id: str, exercise, nonce: str, check_timeout: float) -> CheckResult:
-    import nbformat
-
-    cell = nbformat.v4.new_code_cell(_GRADE_CELL.format(nb_id=nb_id, name=exercise.name, nonce=nonce))
-    nb.cells.append(cell)
-    try:
-        timed_out = _execute(client, cell, len(nb.cells) - 1, check_timeout)
-    finally:
-        nb.cells.pop()
-    if timed_out:
-        return CheckResult(exercise.name, INCORRECT, f"the check of `{exercise.name}` timed out after {check_timeout:g} s (an endless loop?)", 0.0, exercise.points)
-    for out in cell.outputs:
-        if out.get("output_type") == "stream":
-            for line in out.get("text", "").splitlines():
-                if line.startswith(nonce):
-                    return CheckResult(**json.loads(line[len(nonce):]))
-    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
-    why = f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no result"
-    return CheckResult(exercise.name, INCORRECT, f"the check of `{exercise.name}` could not run ({why})", 0.0, exercise.points)
-
-
-def grade_files(paths: Iterable[str | Path], timeout: float = 300, progress: bool = True) -> list[Submission]:
-    """Grade every path; one :class:`Submission` per path, in order."""
-    from tqdm.auto import tqdm
-
-    paths = list(paths)
-    return [grade_file(p, timeout=timeout) for p in tqdm(paths, desc="grading", unit="notebook", disable=not progress)]
-
-
-def _columns(subs: list[Submission]) -> list[str]:
-    names: list[str] = []
-    for nb_id in dict.fromkeys(s.notebook_id for s in subs if s.notebook_id in NOTEBOOKS):
-        for e in NOTEBOOKS[nb_id]:
-            if e.name not in names:
-                names.append(e.name)
-    return names
+        try:
+            batch.rows = book.close(complete=not batch.interrupted and batch.graded == len(todo))
+        except OSError as err:
+            raise GradeError(str(err)) from None
+    if by_student_view:
+        cols, rows = by_student(batch.rows, roster)
+        write_csv(out.with_name(out.stem + "_by_student.csv"), rows, cols, sync=True)
+    return batch
 
 
 def write_gradebook(subs: list[Submission], out: str | Path) -> Path:
-    """Write the CSV and a feedback folder ``<out stem>_feedback/`` beside it."""
+    """Write the CSV and a feedback folder ``<out stem>_feedback/`` beside it (all at once)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    names = _columns(subs)
-    with out.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["file", "notebook", *names, "total", "max", "status", "reason"])
-        for s in subs:
-            points = {r.exercise: r.points for r in s.results}
-            w.writerow([s.file, s.notebook_id, *[_fmt(points[n]) if n in points else "" for n in names],
-                        _fmt(s.total), _fmt(s.max_points), s.status, s.reason])
     folder = out.with_name(out.stem + "_feedback")
     folder.mkdir(exist_ok=True)
-    used: set[str] = set()
-    for s in subs:
-        stem = re.sub(r"[^\w.-]+", "_", Path(s.file).stem) or "submission"
-        name, k = stem, 1
-        while name in used:
-            k += 1
-            name = f"{stem}-{k}"
-        used.add(name)
-        (folder / f"{name}.md").write_text(feedback_markdown(s), encoding="utf-8")
+    rows = []
+    for sub, name in zip(subs, feedback_names([s.file for s in subs])):
+        (folder / name).write_text(feedback_markdown(sub), encoding="utf-8")
+        rows.append(row_of(sub, feedback=f"{folder.name}/{name}"))
+    write_csv(out, rows, sync=True)
     return folder
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
+def _read(index: int, path: Path, file: str) -> _Task:
+    try:
+        return _Task(index, file, path.read_bytes())
+    except OSError as err:
+        return _Task(index, file, None, f"cannot read the file: {err.strerror or err}")
 
 
-def feedback_markdown(s: Submission) -> str:
-    """The feedback one student reads."""
-    lines = [f"# Feedback: {Path(s.file).name}", ""]
-    if s.notebook_id:
-        lines.append(f"Notebook: `{s.notebook_id}`  ")
-    lines.append(f"Score: **{_fmt(s.total)} / {_fmt(s.max_points)}**")
-    lines.append("")
-    if s.status != "graded":
-        lines += ["The notebook could not be graded: " + s.reason, ""]
-    elif s.reason:
-        lines += [f"Note: {s.reason}.", ""]
-    for r in s.results:
-        lines.append(f"- {r}  ({_fmt(r.points)}/{_fmt(r.max_points)})")
-    return "\n".join(lines) + "\n"
+def _common_folder(paths: list[Path]) -> Path:
+    return Path(os.path.commonpath([p.resolve().parent for p in paths]))
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        raise GradeError(f"{path} is not inside the submissions folder {base}; give --root a folder that holds every submission") from None
+
+
+def _student(file: str, pattern, roster: Roster | None, warnings: list[str]) -> str:
+    key = student_of(file, pattern)
+    if pattern is not None and not key:
+        warnings.append(f"{file}: --student-pattern does not match; its student column is empty")
+    if roster is None or not key:
+        return key
+    name = roster.lookup(key)
+    if name is None:
+        warnings.append(f"{file}: {key!r} is not on the roster")
+    return name or key
+
+
+def _already_graded(task: _Task, row: dict[str, str] | None, student: str, regrade: set[str]) -> bool:
+    if row is None or task.raw is None or student in regrade or task.file in regrade:
+        return False
+    return row.get("sha256") == hashlib.sha256(task.raw).hexdigest()
+
+
+class _progress:
+    """One tqdm bar for the batch (or none)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, desc="grading", unit="notebook", disable=not enabled, dynamic_ncols=True)
+
+    def __enter__(self):
+        return self.bar
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
+
+
+def _results(tasks: list[_Task], jobs: int, scheduler, limits: Limits) -> Iterator[tuple[int, Submission]]:
+    """(index, submission) for every task, as each finishes."""
+    runnable = []
+    for t in tasks:  # what is refused without a kernel gets its row at once, wherever the rest runs
+        refused = Submission(file=t.file).fail(t.error) if t.raw is None else precheck(t.raw, t.file)
+        if refused:
+            yield t.index, refused
+        else:
+            runnable.append(t)
+    if scheduler is not None:
+        yield from _on_dask(runnable, scheduler, limits)
+    elif min(jobs, len(runnable)) <= 1:
+        for t in runnable:
+            yield t.index, grade_bytes(t.raw, t.file, limits)
+    else:
+        yield from _on_processes(runnable, jobs, limits)
+
+
+def _lost(t: _Task, where: str, err: BaseException) -> Submission:
+    return Submission(file=t.file, sha256=hashlib.sha256(t.raw or b"").hexdigest()).fail(
+        f"grader error: the {where} grading it failed ({type(err).__name__}: {err}); grade it again with --resume")
+
+
+def _on_processes(tasks: list[_Task], jobs: int, limits: Limits) -> Iterator[tuple[int, Submission]]:
+    import concurrent.futures as cf
+    import multiprocessing
+
+    pool = cf.ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = {pool.submit(grade_bytes, t.raw, t.file, limits): t for t in tasks}
+        for future in cf.as_completed(futures):
+            t = futures[future]
+            try:
+                yield t.index, future.result()
+            except Exception as err:  # a worker process died: the row says so, the batch goes on
+                yield t.index, _lost(t, "worker process", err)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(tasks: list[_Task], scheduler, limits: Limits) -> Iterator[tuple[int, Submission]]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise GradeError("--scheduler needs Dask: pip install 'embedlib[grading]'") from None
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, timeout="20s") if own else scheduler
+    except (OSError, TimeoutError) as err:
+        raise GradeError(f"cannot reach the Dask scheduler at {scheduler} ({err}); is `dask scheduler` running there?") from None
+    try:
+        _check_workers(client)
+        run = secrets.token_hex(4)
+        futures = {client.submit(_grade_on_worker, t.raw, t.file, limits, key=f"grade-{run}-{t.index}"): t for t in tasks}
+        for future in as_completed(futures):
+            t = futures[future]
+            try:
+                yield t.index, future.result()
+            except Exception as err:  # e.g. KilledWorker: the row says so, the batch goes on
+                yield t.index, _lost(t, "Dask worker", err)
+    finally:
+        if own:
+            client.close()
+
+
+_worker_thread = threading.local()
+
+
+def _grade_on_worker(raw: bytes, file: str, limits: Limits) -> Submission:
+    """On a Dask worker: one kernel per worker thread, the cores shared between them.
+
+    Each worker thread runs its gradings in a context of its own: Dask hands a
+    task the context of the thread that scheduled it, and jupyter's event loop
+    lives in a context variable, so two threads would otherwise share one loop.
+    """
+    if limits.threads is None:
+        from distributed import get_worker
+
+        limits = dataclasses.replace(limits, threads=kernel_threads(get_worker().state.nthreads))
+    if not hasattr(_worker_thread, "context"):
+        _worker_thread.context = contextvars.Context()
+    return _worker_thread.context.run(grade_bytes, raw, file, limits)
+
+
+def course_fingerprint() -> str:
+    """A hash of embedlib's source: workers must grade with the very checks the solutions pass."""
+    import embedlib
+
+    root = Path(embedlib.__file__).parent
+    digest = hashlib.sha256(embedlib.__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _check_workers(client) -> None:
+    try:
+        client.wait_for_workers(1, timeout=60)
+    except TimeoutError:
+        raise GradeError("the Dask scheduler has no workers; start some with `dask worker ADDRESS`") from None
+    mine = course_fingerprint()
+    try:
+        theirs = client.run(course_fingerprint)
+    except Exception as err:  # e.g. ModuleNotFoundError on a worker without the course
+        raise GradeError(f"the Dask workers cannot run the grader ({type(err).__name__}: {err}); "
+                         "install the course environment, with this embedlib, on every worker") from None
+    wrong = sorted(w for w, fp in theirs.items() if fp != mine)
+    if wrong:
+        raise GradeError(f"{len(wrong)} Dask worker(s) ({', '.join(wrong[:3])}) have a different embedlib than this "
+                         "grader; install the same version of the course on every worker")
