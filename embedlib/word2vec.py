@@ -20,10 +20,9 @@ train the same model:
 Both default to a row-wise Adagrad: each row of each matrix keeps the
 running sum of its squared gradients and is updated by
 ``lr * grad / sqrt(sum)``, so frequent words take small steps and rare words
-large ones. On the course's Wikipedia sample one epoch reaches the
-WordSim353 score that plain SGD needs ten or more for (see
-``benchmarks/word2vec_vs_gensim.py``). ``optimizer="sgd"`` gives classic
-word2vec updates.
+large ones, so a few epochs do what plain SGD needs many more for
+(``benchmarks/word2vec_vs_gensim.py`` races it against gensim's SGD
+skip-gram). ``optimizer="sgd"`` gives classic word2vec updates.
 
 Example
 -------
