@@ -63,7 +63,7 @@ bench: $(STAMP) bench-walks bench-grading
 	$(BIN)/python benchmarks/notebook_times.py
 	$(BIN)/python benchmarks/word2vec_vs_gensim.py
 
-# Submissions per minute: --jobs 1, --jobs 2 and a 2-worker Dask LocalCluster (a few minutes).
+# Submissions per minute: --jobs 1, --jobs 2 and a 2-worker Dask LocalCluster (10-30 minutes on 2 cores).
 bench-grading: $(STAMP)
 	$(BIN)/python benchmarks/grading_throughput.py
 

@@ -244,6 +244,19 @@ def test_a_dask_local_cluster_gives_the_same_rows(class_folder, one_by_one):
 
 
 @pytest.mark.slow
+def test_dask_workers_on_one_host_share_its_cores_between_their_kernels(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from embedlib.course.grade import grade_files
+    from embedlib.course.limits import kernel_threads
+
+    nb = small_notebook(HEADER, f"import os\nassert os.environ['OMP_NUM_THREADS'] == '{kernel_threads(2)}', os.environ.get('OMP_NUM_THREADS')", BUILD_VOCAB)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        [sub] = grade_files([write(tmp_path, "threads.ipynb", nb)], progress=False, scheduler=cluster.scheduler_address,
+                            limits=Limits(timeout=120))
+    assert (sub.status, sub.reason, sub.total) == ("graded", "", 1)
+
+
+@pytest.mark.slow
 def test_memory_and_output_limits_stop_the_cell_and_say_so(tmp_path):
     nb = small_notebook(HEADER, BUILD_VOCAB,
                         "import resource\nassert resource.getrlimit(resource.RLIMIT_DATA)[0] == 1.5e9",

@@ -243,8 +243,10 @@ def _on_dask(tasks: list[_Task], scheduler, limits: Limits) -> Iterator[tuple[in
         raise GradeError(f"cannot reach the Dask scheduler at {scheduler} ({err}); is `dask scheduler` running there?") from None
     try:
         _check_workers(client)
+        shares = _thread_shares(client) if limits.threads is None else {}
         run = secrets.token_hex(4)
-        futures = {client.submit(_grade_on_worker, t.raw, t.file, limits, key=f"grade-{run}-{t.index}"): t for t in tasks}
+        futures = {client.submit(_grade_on_worker, t.raw, t.file, limits, shares, key=f"grade-{run}-{t.index}"): t
+                   for t in tasks}
         for future in as_completed(futures):
             t = futures[future]
             try:
@@ -259,8 +261,25 @@ def _on_dask(tasks: list[_Task], scheduler, limits: Limits) -> Iterator[tuple[in
 _worker_thread = threading.local()
 
 
-def _grade_on_worker(raw: bytes, file: str, limits: Limits) -> Submission:
-    """On a Dask worker: one kernel per worker thread, the cores shared between them.
+def _thread_shares(client) -> dict[str, int]:
+    """Threads per kernel on each host: its cores shared among all worker threads there (2 workers, 2 cores: 1)."""
+    from distributed.comm import get_address_host
+
+    cores = client.run(os.cpu_count)
+    threads: Counter = Counter()
+    host_cores: dict[str, int] = {}
+    for address, info in client.scheduler_info()["workers"].items():
+        host = get_address_host(address)
+        threads[host] += info["nthreads"]
+        host_cores[host] = cores.get(address) or 1
+    return {host: max(1, min(8, host_cores[host] // n)) for host, n in threads.items()}
+
+
+_worker_thread = threading.local()
+
+
+def _grade_on_worker(raw: bytes, file: str, limits: Limits, shares: dict[str, int]) -> Submission:
+    """On a Dask worker: one kernel per worker thread, the host's cores shared between them.
 
     Each worker thread runs its gradings in a context of its own: Dask hands a
     task the context of the thread that scheduled it, and jupyter's event loop
@@ -268,8 +287,11 @@ def _grade_on_worker(raw: bytes, file: str, limits: Limits) -> Submission:
     """
     if limits.threads is None:
         from distributed import get_worker
+        from distributed.comm import get_address_host
 
-        limits = dataclasses.replace(limits, threads=kernel_threads(get_worker().state.nthreads))
+        worker = get_worker()
+        share = shares.get(get_address_host(worker.address))
+        limits = dataclasses.replace(limits, threads=share or kernel_threads(worker.state.nthreads))
     if not hasattr(_worker_thread, "context"):
         _worker_thread.context = contextvars.Context()
     return _worker_thread.context.run(grade_bytes, raw, file, limits)
