@@ -258,7 +258,6 @@ def _on_dask(tasks: list[_Task], scheduler, limits: Limits) -> Iterator[tuple[in
             client.close()
 
 
-_worker_thread = threading.local()
 
 
 def _thread_shares(client) -> dict[str, int]:
