@@ -258,8 +258,6 @@ def _on_dask(tasks: list[_Task], scheduler, limits: Limits) -> Iterator[tuple[in
             client.close()
 
 
-
-
 def _thread_shares(client) -> dict[str, int]:
     """Threads per kernel on each host: its cores shared among all worker threads there (2 workers, 2 cores: 1)."""
     from distributed.comm import get_address_host
