@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --resume: grade this student's (or file's) submissions again even if unchanged")
     gr.add_argument("--timeout", type=float, default=300, help="seconds allowed per notebook run (default: 300)")
     gr.add_argument("--check-timeout", type=float, default=60, help="seconds allowed per exercise check (default: 60)")
-    gr.add_argument("--memory-limit", default="2GB", help="memory per kernel, e.g. 2GB, or 'none' (default: 2GB)")
+    gr.add_argument("--memory-limit", default="4GB", help="memory per kernel, e.g. 2GB, or 'none' (default: 4GB)")
     gr.add_argument("--output-limit", default="10MB", help="output one cell may print, or 'none' (default: 10MB)")
     gr.add_argument("--no-network", action="store_true", help="run each kernel without network access (Linux, unshare)")
     gr.add_argument("--root", help="the submissions folder the file column is relative to (default: the common folder)")

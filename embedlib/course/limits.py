@@ -69,7 +69,7 @@ class Limits:
 
     timeout: float = 300
     check_timeout: float = 60
-    memory: int | None = 2 * 10**9
+    memory: int | None = 4 * 10**9
     output: int | None = 10 * 10**6
     threads: int | None = None
     no_network: bool = False
