@@ -156,7 +156,7 @@ def interactive_map(
         fig.update_layout(images=_thumbnails(points, images, n_images, extent, seed))
     wanted = labels if search is True else list(search) if search else []
     fig.update_layout(
-        title=title, height=height, hovermode="closest", dragmode="zoom", plot_bgcolor="white",
+        title={"text": title, "x": 0.5, "xanchor": "center"}, height=height, hovermode="closest", dragmode="zoom", plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
         xaxis={"showticklabels": False, "showgrid": False, "zeroline": False},
         yaxis={"showticklabels": False, "showgrid": False, "zeroline": False, "scaleanchor": "x"},
