@@ -109,6 +109,7 @@ session_pairs = Exercise(
         "would be 'stove' in Python. The centre 'mat' (position 2) has contexts at 0, 1 and 3.",
         "Which positions are *not* contexts? The centre's own position, and anything before 0 or from "
         "`len(session)` on. An item viewed twice is a context of itself when the two views are close enough.",
+        "If you are still stuck, `ex.session_pairs.solution()` shows one answer (your grade notes that you looked).",
     ],
 )
 
@@ -211,5 +212,6 @@ neighbour_purity = Exercise(
         "≈ 0.56: each item counts once.",
         "Loop over the keys of `emb`, not of `labels`: the labels may cover items that got no vector. "
         "And pass `k` on: the method's own default is 10.",
+        "If you are still stuck, `ex.neighbour_purity.solution()` shows one answer (your grade notes that you looked).",
     ],
 )

@@ -101,5 +101,6 @@ user_vectors = Exercise(
         "half, not a fifth.",
         "Build the rows in the order of `users`, including users who have no session (a row of zeros), "
         "and stack them with `np.array` or `np.vstack`.",
+        "If you are still stuck, `ex.user_vectors.solution()` shows one answer (your grade notes that you looked).",
     ],
 )
