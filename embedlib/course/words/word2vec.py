@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, show
+from ..checks import Exercise, Incorrect, Written, call, show
 
 # -- the loss --------------------------------------------------------------------
 
@@ -249,4 +249,11 @@ sgns_gradients = Exercise(
         "d/dc = (σ(1) - 1) * 0.5 + σ(-2) * (-1) ≈ -0.254. "
         "`scipy.special.expit` is σ without overflow; `np.einsum` does the per-pair dot products.",
     ],
+)
+
+
+dim_answer = Written(
+    "dim_answer",
+    "You have a corpus of 50 million tokens and a vocabulary of 100,000 words. Would you train 100- or "
+    "300-dimensional vectors, and what would you measure to decide? (2-4 sentences)",
 )
