@@ -23,7 +23,7 @@ import numpy as np
 from ._inputs import ranked_lists
 from .vectors import Embeddings, normalize
 
-__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "neighbour_overlap", "hit_rate_at_k"]
+__all__ = ["SimilarityResult", "word_similarity", "row_similarity", "sweep", "AnalogyResult", "analogies", "neighbour_overlap", "hit_rate_at_k"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,58 @@ def word_similarity(emb: Embeddings, pairs: Iterable[tuple[str, str, float]]) ->
     cos = np.einsum("ij,ij->i", u[ia], u[ib])
     rho = spearmanr([s for _, _, s in kept], cos).statistic
     return SimilarityResult(float(rho), len(kept), len(kept) / len(pairs))
+
+
+def row_similarity(rows, words: Sequence[str], pairs: Iterable[tuple[str, str, float]]) -> SimilarityResult:
+    """:func:`word_similarity` for the rows of a matrix, dense or scipy sparse.
+
+    Row ``i`` of ``rows`` describes ``words[i]``: a row of a PPMI matrix, say,
+    too wide to hold densely as :class:`~embedlib.vectors.Embeddings`. The
+    cosine of two all-zero rows counts as 0.
+
+    >>> import scipy.sparse as sp
+    >>> rows = sp.csr_matrix([[1.0, 0.0, 1.0], [1.0, 0.0, 0.5], [0.0, 2.0, 0.0]])
+    >>> round(row_similarity(rows, ["cat", "dog", "car"], [("cat", "dog", 9.0), ("cat", "car", 2.0),
+    ...                                                      ("dog", "car", 3.0)]).rho, 2)
+    0.87
+    """
+    import scipy.sparse as sp
+    from scipy.stats import spearmanr
+
+    m = sp.csr_matrix(rows, dtype=np.float64)
+    if m.shape[0] != len(words):
+        raise ValueError(f"rows has {m.shape[0]} rows but there are {len(words)} words: one row per word")
+    pairs = list(pairs)
+    if not pairs:
+        raise ValueError("pairs is empty")
+    index = {w: i for i, w in enumerate(words)}
+    kept = [(index[a], index[b], s) for a, b, s in pairs if a in index and b in index]
+    if len(kept) < 3:
+        return SimilarityResult(float("nan"), len(kept), len(kept) / len(pairs))
+    ia, ib = (np.array([k[j] for k in kept]) for j in (0, 1))
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    dots = np.asarray(m[ia].multiply(m[ib]).sum(axis=1)).ravel()
+    lengths = norms[ia] * norms[ib]
+    cos = np.divide(dots, lengths, out=np.zeros_like(dots), where=lengths > 0)
+    rho = spearmanr([s for _, _, s in kept], cos).statistic
+    return SimilarityResult(float(rho), len(kept), len(kept) / len(pairs))
+
+
+def sweep(values: Iterable, build, scorers: dict) -> dict:
+    """Vary one setting and measure: ``{value: {name: scorer(build(value))}}``.
+
+    ``build(value)`` makes the model (a matrix, vectors...) for one value of
+    the setting, once per value; every function in ``scorers`` (a dict name ->
+    function of the model, returning a number) scores it.
+
+    >>> sweep([1, 2], build=lambda w: w * 10, scorers={"half": lambda m: m / 2})
+    {1: {'half': 5.0}, 2: {'half': 10.0}}
+    """
+    table = {}
+    for value in values:
+        model = build(value)
+        table[value] = {name: float(score(model)) for name, score in scorers.items()}
+    return table
 
 
 @dataclass(frozen=True)

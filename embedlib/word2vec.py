@@ -44,7 +44,7 @@ from ._inputs import check_every_epoch_trained, check_has_pairs, token_lists, un
 from .text import Vocab, keep_probabilities, noise_distribution
 from .vectors import Embeddings
 
-__all__ = ["Word2Vec", "sgns_loss"]
+__all__ = ["Word2Vec", "sgns_loss", "sgns_gradients"]
 
 _NOISE_TABLE_SIZE = 1 << 20  # small enough to stay in cache
 
@@ -58,6 +58,42 @@ def sgns_loss(centre: torch.Tensor, context: torch.Tensor, noise: torch.Tensor) 
     pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
     neg = torch.nn.functional.logsigmoid(-torch.einsum("bkd,bd->bk", noise, centre)).sum(-1)
     return -(pos + neg).mean()
+
+
+def sgns_gradients(
+    centre: np.ndarray, context: np.ndarray, noise: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of :func:`sgns_loss` (the batch mean), written out by hand.
+
+    ``centre`` and ``context`` are ``(B, d)`` float arrays, ``noise`` is
+    ``(B, K, d)``. With ``s = c·o`` and ``s_k = c·n_k`` for each pair, and
+    ``d/dx -log σ(x) = σ(x) - 1``, ``d/dx -log σ(-x) = σ(x)``:
+
+    - ``grad_centre = ((σ(s) - 1) o + Σ_k σ(s_k) n_k) / B``, shape ``(B, d)``;
+    - ``grad_context = (σ(s) - 1) c / B``, shape ``(B, d)``;
+    - ``grad_noise[:, k] = σ(s_k) c / B``, shape ``(B, K, d)``.
+
+    σ is :func:`scipy.special.expit`, finite for any score. Returns the
+    three arrays as float64, what autograd gives for the same inputs.
+
+    >>> rng = np.random.default_rng(0)
+    >>> c, o, n = rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 4, 3))
+    >>> [g.shape for g in sgns_gradients(c, o, n)]
+    [(2, 3), (2, 3), (2, 4, 3)]
+    """
+    from scipy.special import expit
+
+    centre, context, noise = (np.asarray(a, dtype=np.float64) for a in (centre, context, noise))
+    if centre.ndim != 2 or context.shape != centre.shape or noise.ndim != 3 or noise.shape[::2] != centre.shape:
+        raise ValueError(f"expected centre (B, d), context (B, d) and noise (B, K, d); got {centre.shape}, "
+                         f"{context.shape} and {noise.shape}")
+    batch = len(centre)
+    g_pos = expit(np.einsum("bd,bd->b", centre, context)) - 1.0  # (B,)
+    g_neg = expit(np.einsum("bkd,bd->bk", noise, centre))  # (B, K)
+    grad_centre = (g_pos[:, None] * context + np.einsum("bk,bkd->bd", g_neg, noise)) / batch
+    grad_context = g_pos[:, None] * centre / batch
+    grad_noise = g_neg[:, :, None] * centre[:, None, :] / batch
+    return grad_centre, grad_context, grad_noise
 
 
 class Word2Vec:

@@ -44,20 +44,33 @@ def ppmi_ok(counts):
     return text.ppmi(counts)
 
 
-def keep_probability_ok(counts, sample):
-    f = counts / counts.sum()
-    return np.minimum(1.0, (np.sqrt(f / sample) + 1) * sample / f)
-
-
-def noise_distribution_ok(counts, power):
-    w = counts.astype(float) ** power
-    return w / w.sum()
+def window_sweep_ok(sentences, vocab_size, windows, scorers):
+    table = {}
+    for window in windows:
+        P = text.ppmi(text.cooccurrence_matrix(sentences, vocab_size, window), smoothing=0.75)
+        table[window] = {name: score(P) for name, score in scorers.items()}
+    return table
 
 
 def sgns_loss_ok(centre, context, noise):
     pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
     neg = torch.nn.functional.logsigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).sum(-1)
     return -(pos + neg).mean()
+
+
+def _expit(x):
+    from scipy.special import expit
+
+    return expit(x)
+
+
+def sgns_gradients_ok(centre, context, noise):
+    b = len(centre)
+    g_pos = _expit(np.einsum("bd,bd->b", centre, context)) - 1
+    g_neg = _expit(np.einsum("bkd,bd->bk", noise, centre))
+    return ((g_pos[:, None] * context + np.einsum("bk,bkd->bd", g_neg, noise)) / b,
+            g_pos[:, None] * centre / b,
+            g_neg[:, :, None] * centre[:, None, :] / b)
 
 
 def cosine_ok(u, v):
@@ -120,9 +133,9 @@ RIGHT = {
     (W1, "build_vocab"): build_vocab_ok,
     (W1, "skipgram_pairs"): skipgram_pairs_ok,
     (W1, "ppmi"): ppmi_ok,
-    (W2, "keep_probability"): keep_probability_ok,
-    (W2, "noise_distribution"): noise_distribution_ok,
+    (W1, "window_sweep"): window_sweep_ok,
     (W2, "sgns_loss"): sgns_loss_ok,
+    (W2, "sgns_gradients"): sgns_gradients_ok,
     (W3, "cosine_similarity"): cosine_ok,
     (W3, "most_similar"): most_similar_ok,
     (W3, "spearman_rho"): spearman_ok,
@@ -219,34 +232,53 @@ def ppmi_unnormalised_marginals(counts):
     return np.where(c > 0, np.maximum(_pmi(c, c.sum(1), c.sum(0), t), 0), 0.0)
 
 
-def keep_is_drop_probability(counts, sample):
-    return 1 - keep_probability_ok(counts, sample)
+def ppmi_returns_largest_value(counts):
+    return float(text.ppmi(counts).max())
 
 
-def keep_not_capped(counts, sample):
-    f = counts / counts.sum()
-    return (np.sqrt(f / sample) + 1) * sample / f
+def sweep_fixed_window(sentences, vocab_size, windows, scorers):
+    P = text.ppmi(text.cooccurrence_matrix(sentences, vocab_size, 5), smoothing=0.75)
+    return {w: {name: score(P) for name, score in scorers.items()} for w in windows}
 
 
-def keep_paper_formula(counts, sample):
-    f = counts / counts.sum()
-    return np.minimum(1.0, np.sqrt(sample / f))
+def sweep_raw_counts(sentences, vocab_size, windows, scorers):
+    return {w: {name: score(text.cooccurrence_matrix(sentences, vocab_size, w)) for name, score in scorers.items()}
+            for w in windows}
 
 
-def keep_uses_raw_counts(counts, sample):
-    return np.minimum(1.0, (np.sqrt(counts / sample) + 1) * sample / counts)
+def sweep_plain_ppmi(sentences, vocab_size, windows, scorers):
+    return {w: {name: score(text.ppmi(text.cooccurrence_matrix(sentences, vocab_size, w)))
+                for name, score in scorers.items()} for w in windows}
 
 
-def noise_not_normalised(counts, power):
-    return counts.astype(float) ** power
+def sweep_accumulates_counts(sentences, vocab_size, windows, scorers):
+    table, C = {}, 0
+    for w in windows:
+        C = C + text.cooccurrence_matrix(sentences, vocab_size, w)
+        P = text.ppmi(C, smoothing=0.75)
+        table[w] = {name: score(P) for name, score in scorers.items()}
+    return table
 
 
-def noise_ignores_power(counts, power):
-    return counts / counts.sum()
+def sweep_by_scorer_first(sentences, vocab_size, windows, scorers):
+    table = window_sweep_ok(sentences, vocab_size, windows, scorers)
+    return {name: {w: table[w][name] for w in windows} for name in scorers}
 
 
-def noise_power_after_normalising(counts, power):
-    return (counts / counts.sum()) ** power
+def sweep_list_of_rows(sentences, vocab_size, windows, scorers):
+    table = window_sweep_ok(sentences, vocab_size, windows, scorers)
+    return [(w, table[w]) for w in windows]
+
+
+def sweep_one_scorer_for_all(sentences, vocab_size, windows, scorers):
+    # late binding: every name gets the last scorer's score
+    table = {}
+    for w in windows:
+        P = text.ppmi(text.cooccurrence_matrix(sentences, vocab_size, w), smoothing=0.75)
+        for name, score in scorers.items():
+            pass
+        table[w] = {name: score(P) for name in scorers}
+    return table
 
 
 def loss_wrong_sign_for_noise(centre, context, noise):
@@ -275,6 +307,93 @@ def loss_per_pair_vector(centre, context, noise):
     pos = torch.nn.functional.logsigmoid((centre * context).sum(-1))
     neg = torch.nn.functional.logsigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)).sum(-1)
     return -(pos + neg)
+
+
+def loss_log_of_sigmoid(centre, context, noise):
+    # log(sigmoid(x)) is log(0) = -inf once sigmoid underflows (x = -300 in float32)
+    pos = torch.log(torch.sigmoid((centre * context).sum(-1)))
+    neg = torch.log(torch.sigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2))).sum(-1)
+    return -(pos + neg).mean()
+
+
+def loss_log_of_sigmoid_plus_eps(centre, context, noise):
+    # finite, but wrong far from 0: log(1e-10) is -23, not -300
+    pos = torch.log(torch.sigmoid((centre * context).sum(-1)) + 1e-10)
+    neg = torch.log(torch.sigmoid(-torch.bmm(noise, centre.unsqueeze(2)).squeeze(2)) + 1e-10).sum(-1)
+    return -(pos + neg).mean()
+
+
+def loss_returns_float(centre, context, noise):
+    return sgns_loss_ok(centre, context, noise).item()
+
+
+def loss_rebuilt_as_new_tensor(centre, context, noise):
+    return torch.tensor(sgns_loss_ok(centre, context, noise).item(), requires_grad=True)
+
+
+def loss_through_numpy(centre, context, noise):
+    from scipy.special import log_expit
+
+    c, o, n = (t.detach().numpy() for t in (centre, context, noise))
+    pos = log_expit(np.einsum("bd,bd->b", c, o))
+    neg = log_expit(-np.einsum("bkd,bd->bk", n, c)).sum(-1)
+    return torch.tensor(-(pos + neg).mean())
+
+
+def loss_detaches_noise(centre, context, noise):
+    return sgns_loss_ok(centre, context, noise.detach())
+
+
+def grad_sign_flipped_on_context(centre, context, noise):
+    gc, go, gn = sgns_gradients_ok(centre, context, noise)
+    b = len(centre)
+    g_pos = _expit(np.einsum("bd,bd->b", centre, context)) - 1
+    return gc - 2 * g_pos[:, None] * context / b, -go, gn
+
+
+def grad_centre_without_noise(centre, context, noise):
+    gc, go, gn = sgns_gradients_ok(centre, context, noise)
+    b = len(centre)
+    g_pos = _expit(np.einsum("bd,bd->b", centre, context)) - 1
+    return g_pos[:, None] * context / b, go, gn
+
+
+def grad_noise_uses_sigma_of_minus(centre, context, noise):
+    gc, go, _ = sgns_gradients_ok(centre, context, noise)
+    b = len(centre)
+    w = _expit(-np.einsum("bkd,bd->bk", noise, centre))
+    return gc, go, w[:, :, None] * centre[:, None, :] / b
+
+
+def grad_per_pair_not_mean(centre, context, noise):
+    return tuple(g * len(centre) for g in sgns_gradients_ok(centre, context, noise))
+
+
+def grad_unstable_sigmoid(centre, context, noise):
+    def sigma(x):
+        return np.exp(x) / (1 + np.exp(x))  # inf / inf = nan once exp overflows
+
+    b = len(centre)
+    g_pos = sigma(np.einsum("bd,bd->b", centre, context)) - 1
+    g_neg = sigma(np.einsum("bkd,bd->bk", noise, centre))
+    return ((g_pos[:, None] * context + np.einsum("bk,bkd->bd", g_neg, noise)) / b,
+            g_pos[:, None] * centre / b, g_neg[:, :, None] * centre[:, None, :] / b)
+
+
+def grad_noise_summed_over_k(centre, context, noise):
+    gc, go, gn = sgns_gradients_ok(centre, context, noise)
+    return gc, go, gn.sum(1)
+
+
+def grad_returns_centre_only(centre, context, noise):
+    return sgns_gradients_ok(centre, context, noise)[0]
+
+
+def grad_context_uses_context(centre, context, noise):
+    gc, _, gn = sgns_gradients_ok(centre, context, noise)
+    b = len(centre)
+    g_pos = _expit(np.einsum("bd,bd->b", centre, context)) - 1
+    return gc, g_pos[:, None] * context / b, gn
 
 
 def cosine_dot_only(u, v):
@@ -431,41 +550,56 @@ WRONG = {
     ("01_words/01_sliding_window", "build_vocab"): [
         (vocab_ignores_min_count, "must be left out"),
         (vocab_strictly_greater, "must be kept"),
-        (vocab_ties_by_first_seen, "break ties alphabetically"),
+        (vocab_ties_by_first_seen, "break ties alphabetically", "ties"),
         (vocab_alphabetical, "not sorted by count"),
-        (vocab_returns_dict, "to return a list of words"),
+        (vocab_returns_dict, "to return a list of words", "return-type"),
     ],
     ("01_words/01_sliding_window", "skipgram_pairs"): [
         (pairs_include_centre, "a position is not its own context"),
         (pairs_wrap_around, "is the window clipped at the ends?"),
         (pairs_off_by_one, "does the window reach"),
-        (pairs_compare_words, "compare positions, not words"),
+        (pairs_compare_words, "compare positions, not words", "ties"),
         (pairs_right_only, "to give 6 pairs; got 3"),
     ],
     ("01_words/01_sliding_window", "ppmi"): [
         (ppmi_no_clip, "PPMI clips negative PMI to 0"),
-        (ppmi_nan_for_zeros, "non-finite value"),
+        (ppmi_nan_for_zeros, "non-finite value", "stability"),
         (ppmi_rows_for_both, "P(c) from column sums"),
         (ppmi_log2, "use the natural logarithm"),
         (ppmi_unnormalised_marginals, "is wrong at"),
+        (ppmi_returns_largest_value, "to return shape (3, 3); got ()", "return-type"),
     ],
-    (W2, "keep_probability"): [
-        (keep_is_drop_probability, "probability of *dropping*"),
-        (keep_not_capped, "capped at 1"),
-        (keep_paper_formula, "the paper's sqrt(t/f)"),
-        (keep_uses_raw_counts, "counts / counts.sum()"),
-    ],
-    (W2, "noise_distribution"): [
-        (noise_not_normalised, "sums to"),
-        (noise_ignores_power, "plain unigram distribution"),
-        (noise_power_after_normalising, "*before* normalising"),
+    (W1, "window_sweep"): [
+        (sweep_fixed_window, "gives every window the same scores"),
+        (sweep_raw_counts, "scores the raw counts"),
+        (sweep_plain_ppmi, "smoothing=0.75"),
+        (sweep_accumulates_counts, "build a fresh matrix for every window"),
+        (sweep_by_scorer_first, "key it by window"),
+        (sweep_list_of_rows, "to return a dict", "return-type"),
+        (sweep_one_scorer_for_all, "call each name's own function"),
     ],
     (W2, "sgns_loss"): [
         (loss_wrong_sign_for_noise, "note the minus"),
-        (loss_summed_over_batch, "average over the batch"),
+        (loss_summed_over_batch, "average over the batch", "averages"),
         (loss_mean_over_noise, "do not average them"),
-        (loss_without_log, "is negative"),
-        (loss_per_pair_vector, "scalar tensor"),
+        (loss_without_log, "take the logarithm"),
+        (loss_per_pair_vector, "scalar tensor", "return-type"),
+        (loss_returns_float, "returned a float, not a tensor", "return-type"),
+        (loss_log_of_sigmoid, "log(sigmoid(x)) is log(0)", "stability"),
+        (loss_log_of_sigmoid_plus_eps, "computes log σ stably", "stability"),
+        (loss_rebuilt_as_new_tensor, "no gradient flows back", "graph"),
+        (loss_through_numpy, "no gradient flows back", "graph"),
+        (loss_detaches_noise, "gradient with respect to `noise` is wrong", "graph"),
+    ],
+    (W2, "sgns_gradients"): [
+        (grad_sign_flipped_on_context, "wrong sign on the true context's term: the derivative of -log σ(x) is σ(x) - 1"),
+        (grad_centre_without_noise, "misses the noise words' terms"),
+        (grad_noise_uses_sigma_of_minus, "so the weight is σ(c·n_k)"),
+        (grad_per_pair_not_mean, "the loss is the *mean* over the batch", "averages"),
+        (grad_unstable_sigmoid, "`np.exp` overflows", "stability"),
+        (grad_noise_summed_over_k, "do not sum over the K noise words", "return-type"),
+        (grad_returns_centre_only, "to return three arrays", "return-type"),
+        (grad_context_uses_context, "is proportional to the context vector"),
     ],
     (W3, "cosine_similarity"): [
         (cosine_dot_only, "plain dot product"),
@@ -516,6 +650,80 @@ WRONG = {
     ],
 }
 
+# kinds of mistake that apply to notebooks 1.1 and 1.2 (each has a wrong case above)
+KINDS_WORDS_A = {
+    (W1, "build_vocab"): {"ties", "return-type"},
+    (W1, "skipgram_pairs"): {"ties"},
+    (W1, "ppmi"): {"stability", "return-type"},
+    (W1, "window_sweep"): {"return-type"},
+    (W2, "sgns_loss"): {"stability", "graph", "averages", "return-type"},
+    (W2, "sgns_gradients"): {"stability", "averages", "return-type"},
+}
+
+
+def build_vocab_sorted_keys(tokens, min_count):
+    c = Counter(tokens)
+    return sorted((w for w in c if c[w] >= min_count), key=lambda w: (-c[w], w))
+
+
+def skipgram_pairs_slices(tokens, window):
+    return [[centre, context] for i, centre in enumerate(tokens)
+            for context in tokens[max(0, i - window):i] + tokens[i + 1:i + 1 + window]]
+
+
+def ppmi_sparse(counts):
+    import scipy.sparse as sp
+
+    return text.ppmi(sp.csr_matrix(counts))
+
+
+def window_sweep_comprehension(sentences, vocab_size, windows, scorers):
+    matrices = {w: text.ppmi(text.cooccurrence_matrix(sentences, vocab_size, w), smoothing=0.75)
+                for w in sorted(windows)}
+    return {w: {name: np.float64(f(m)) for name, f in scorers.items()} for w, m in matrices.items()}
+
+
+def sgns_loss_softplus(centre, context, noise):
+    # -log σ(x) = softplus(-x), computed stably
+    softplus = torch.nn.functional.softplus
+    pos = softplus(-(centre * context).sum(-1))
+    neg = sum(softplus((noise[:, k] * centre).sum(-1)) for k in range(noise.shape[1]))
+    return (pos + neg).mean().reshape(1)
+
+
+def sgns_gradients_torch(centre, context, noise):
+    c, o, n = (torch.tensor(a, requires_grad=True) for a in (centre, context, noise))
+    sgns_loss_ok(c, o, n).backward()
+    return c.grad, o.grad, n.grad
+
+
+def sgns_gradients_per_pair(centre, context, noise):
+    def sigma(x):  # stable for either sign
+        return 0.5 * (1 + np.tanh(x / 2))
+
+    b, k, _ = noise.shape
+    gc, go, gn = np.zeros_like(centre), np.zeros_like(context), np.zeros_like(noise)
+    for i in range(b):
+        g = sigma(centre[i] @ context[i]) - 1
+        gc[i] += g * context[i] / b
+        go[i] = g * centre[i] / b
+        for j in range(k):
+            g = sigma(centre[i] @ noise[i, j])
+            gc[i] += g * noise[i, j] / b
+            gn[i, j] = g * centre[i] / b
+    return [gc, go, gn]
+
+
+# correct answers written differently: the checks must accept them
+ALSO_RIGHT_WORDS_A = {
+    (W1, "build_vocab"): [build_vocab_sorted_keys],
+    (W1, "skipgram_pairs"): [skipgram_pairs_slices],
+    (W1, "ppmi"): [ppmi_sparse],
+    (W1, "window_sweep"): [window_sweep_comprehension],
+    (W2, "sgns_loss"): [sgns_loss_softplus],
+    (W2, "sgns_gradients"): [sgns_gradients_torch, sgns_gradients_per_pair],
+}
+
 # the kinds of mistake a check may have to catch (issue 10): every exercise lists those that apply
 KIND_NAMES = {
     "stability",    # extreme inputs, e.g. scores of +-300 into a log-sigmoid
@@ -534,6 +742,7 @@ KINDS: dict = {}
 KINDS.update(globals().get("KINDS_WORDS_A", {}))
 KINDS.update(globals().get("KINDS_WORDS_B", {}))
 ALSO_RIGHT: dict = {}
+ALSO_RIGHT.update(globals().get("ALSO_RIGHT_WORDS_A", {}))
 
 # each later chapter keeps its cases in a module of its own (tests/cases_<chapter>.py)
 for _cases in (cases_sequences, cases_graphs, cases_images, cases_joint, cases_wrapup):

@@ -9,6 +9,19 @@ def test_wiki_sample_has_about_a_hundred_articles_without_redirects():
     assert "'''" not in articles[1].text
 
 
+def test_wiki_articles_come_back_unchanged_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDLIB_CACHE", str(tmp_path))
+    data._wiki_articles.cache_clear()
+    try:
+        parsed = data.load_wiki_articles()  # parses and stores
+        assert len(list(tmp_path.glob("wiki-articles-*.npz"))) == 1
+        data._wiki_articles.cache_clear()
+        assert data.load_wiki_articles() == parsed  # read back, every title and text intact
+        assert parsed == data._parse_wiki(data.gensim_datapath(data.WIKI_SAMPLE))
+    finally:
+        data._wiki_articles.cache_clear()
+
+
 def test_wiki_tokens_are_lowercase_words():
     docs = data.load_wiki_tokens()
     n = sum(len(d) for d in docs)

@@ -25,6 +25,25 @@ def test_word_similarity_is_spearman_on_known_pairs_and_reports_coverage(emb):
     assert evaluate.word_similarity(emb, reversed_scores).rho == pytest.approx(-1.0)
 
 
+def test_row_similarity_matches_word_similarity_on_dense_and_sparse_rows(emb):
+    import scipy.sparse as sp
+
+    pairs = [("cat", "dog", 9.0), ("man", "woman", 7.0), ("cat", "paris", 1.0), ("king", "rome", 2.0), ("cat", "nope", 5.0)]
+    expected = evaluate.word_similarity(emb, pairs)
+    for rows in (emb.vectors, sp.csr_matrix(emb.vectors)):
+        got = evaluate.row_similarity(rows, emb.keys, pairs)
+        assert got.rho == pytest.approx(expected.rho) and got.coverage == expected.coverage == 0.8
+        assert np.isfinite(got.rho)
+    with pytest.raises(ValueError, match="one row per word"):
+        evaluate.row_similarity(emb.vectors[:2], emb.keys, pairs)
+
+
+def test_sweep_builds_once_per_value_and_scores_each():
+    built = []
+    table = evaluate.sweep([3, 1], lambda v: built.append(v) or v, {"double": lambda m: 2 * m, "neg": lambda m: -m})
+    assert built == [3, 1] and table == {3: {"double": 6.0, "neg": -3.0}, 1: {"double": 2.0, "neg": -1.0}}
+
+
 @pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
 def test_analogies_solve_the_planted_question_per_section(emb, method):
     questions = [("family", "man", "woman", "king", "queen"), ("capital", "paris", "france", "rome", "italy"),

@@ -163,8 +163,10 @@ def test_a_line_that_mentions_a_marker_without_being_one_stops_release(course_co
         cells[i]["source"] = source.splitlines(keepends=True)
 
     edit_master(course_copy, add_line)
+    cells = json.loads((course_copy / "solutions" / f"{SLIDING}.ipynb").read_text())["cells"]
+    at = "".join(cells[solution_cell(cells)]["source"]).splitlines().index(f"    {line}") + 1  # after the docstring
     before = {p: p.read_text() for p in (course_copy / "notebooks").rglob("*.ipynb")}
-    with pytest.raises(ReleaseError, match=rf"{SLIDING}, cell \d+, line 3: .* mentions a solution marker but is not one"):
+    with pytest.raises(ReleaseError, match=rf"{SLIDING}, cell \d+, line {at}: .* mentions a solution marker but is not one"):
         release(course_copy)
     assert {p: p.read_text() for p in (course_copy / "notebooks").rglob("*.ipynb")} == before
     assert cli_main(["release", "--check", "--root", str(course_copy)]) == 2

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from embedlib.word2vec import Word2Vec, _epoch_pairs, sgns_loss
+from embedlib.word2vec import Word2Vec, _epoch_pairs, sgns_gradients, sgns_loss
 
 
 def planted_corpus(n_sentences=300, seed=0):
@@ -158,6 +158,20 @@ def test_sgns_loss_matches_its_formula():
     expected = -(torch.log(torch.sigmoid((c * o).sum(1))) +
                  torch.log(torch.sigmoid(-(n @ c.unsqueeze(2)).squeeze(2))).sum(1)).mean()
     assert torch.allclose(sgns_loss(c, o, n), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1.0, 100.0])  # 100: scores in the hundreds, where exp overflows
+def test_sgns_gradients_match_autograd_and_stay_finite(scale):
+    g = torch.Generator().manual_seed(1)
+    c, o, n = (scale * torch.randn(*shape, generator=g, dtype=torch.float64) for shape in [(5, 4), (5, 4), (5, 3, 4)])
+    leaves = [t.clone().requires_grad_() for t in (c, o, n)]
+    sgns_loss(*leaves).backward()
+    got = sgns_gradients(c.numpy(), o.numpy(), n.numpy())
+    for ours, leaf in zip(got, leaves):
+        assert ours.shape == leaf.shape and np.isfinite(ours).all()
+        np.testing.assert_allclose(ours, leaf.grad.numpy(), rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match=r"noise \(B, K, d\)"):
+        sgns_gradients(c.numpy(), o.numpy(), n.numpy()[0])
 
 
 def test_callbacks_can_run_within_epochs_without_changing_training():

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from .geometry import project, three_cos_add, three_cos_mul
 from .similarity import cosine_similarity, most_similar, spearman_rho
-from .sliding_window import build_vocab, ppmi, skipgram_pairs
+from .sliding_window import build_vocab, ppmi, skipgram_pairs, window_answer, window_sweep
 from .visualisation import explained_variance_ratio, neighbour_overlap, pca
-from .word2vec import keep_probability, noise_distribution, sgns_loss
+from .word2vec import dim_answer, sgns_gradients, sgns_loss
 
 NOTEBOOKS = {
-    "01_words/01_sliding_window": [build_vocab, skipgram_pairs, ppmi],
-    "01_words/02_word2vec": [keep_probability, noise_distribution, sgns_loss],
+    "01_words/01_sliding_window": [build_vocab, skipgram_pairs, ppmi, window_sweep, window_answer],
+    "01_words/02_word2vec": [sgns_loss, sgns_gradients, dim_answer],
     "01_words/03_similarity": [cosine_similarity, most_similar, spearman_rho],
     "01_words/04_visualisation": [pca, explained_variance_ratio, neighbour_overlap],
     "01_words/05_geometry": [three_cos_add, three_cos_mul, project],

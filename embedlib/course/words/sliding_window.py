@@ -1,4 +1,4 @@
-"""Checks for 01_words/01_sliding_window: counting words and their contexts."""
+"""Checks for 01_words/01_sliding_window: counting words and their contexts, and varying the window."""
 from __future__ import annotations
 
 from collections import Counter
@@ -6,7 +6,7 @@ from collections import Counter
 import numpy as np
 
 from ... import text
-from ..checks import Exercise, Incorrect, call, show
+from ..checks import Exercise, Incorrect, Written, call, show
 
 _VOCAB_CASES = [
     (["b", "a", "b", "c", "a", "b"], 1),
@@ -63,9 +63,12 @@ build_vocab = Exercise(
     "build_vocab",
     _check_build_vocab,
     hints=[
-        "`collections.Counter(tokens)` counts every word in one pass.",
-        "Sort with a key that puts higher counts first and breaks ties by the word "
-        "itself: `sorted(items, key=lambda wc: (-wc[1], wc[0]))`.",
+        "`collections.Counter` counts every word in one pass. A word stays when its count is "
+        "*at least* `min_count`.",
+        "`sorted` takes a `key`: a function giving, for each item, what to sort by. Tuples compare "
+        "item by item: `sorted([(2, 'b'), (1, 'z'), (2, 'a')])` is `[(1, 'z'), (2, 'a'), (2, 'b')]`. "
+        "So make the first item of the key smaller for more frequent words (think of a minus sign) "
+        "and the second the word itself.",
     ],
 )
 
@@ -124,10 +127,13 @@ skipgram_pairs = Exercise(
     "skipgram_pairs",
     _check_skipgram_pairs,
     hints=[
-        "Loop over every position `i`; the context positions are `j` in "
-        "`range(i - window, i + window + 1)` except `j == i`.",
-        "Clip at the ends: skip `j < 0` and `j >= len(tokens)` — a negative index "
-        "would silently wrap round to the end of the list.",
+        "Loop over the *positions* of the tokens, not over the words: the same word can sit at two "
+        "positions. For position i the context positions run from i - window to i + window, "
+        "all but i itself.",
+        "Clip at the ends: positions below 0, or from len(tokens) on, are outside the text. A negative "
+        "index is no error in Python (`tokens[-1]` is the last token), so it would silently wrap round. "
+        "Check on other numbers: with window=1, ['a', 'b', 'c'] gives 4 pairs, "
+        "(a, b), (b, a), (b, c), (c, b).",
     ],
 )
 
@@ -177,9 +183,115 @@ ppmi = Exercise(
     "ppmi",
     _check_ppmi,
     hints=[
-        "Divide by the grand total to get P(w, c); row sums give P(w), column sums P(c).",
-        "Compute log(P(w,c) / (P(w) P(c))) only where the count is positive — "
-        "`np.where(counts > 0, ..., 0)` inside `np.errstate(divide='ignore')` — then "
-        "clip with `np.maximum(pmi, 0)`.",
+        "Everything is divided by one grand total: P(w, c) is a cell over it, P(w) a row sum over it, "
+        "P(c) a column sum over it. numpy broadcasting divides an (n, m) matrix by an (n, 1) column and "
+        "a (1, m) row; the `keepdims` argument of `.sum` keeps a sum in that shape.",
+        "log(0) is -inf (numpy warns; `np.errstate` can silence it). Afterwards put 0 in every cell whose "
+        "count is 0 (`np.where`) and clip negative values to 0. Check on other numbers: counts "
+        "[[0, 2], [2, 0]] give P(w, c) = 0.5 off the diagonal and P(w) = P(c) = 0.5, so "
+        "PPMI = log(0.5 / 0.25) = log 2 ≈ 0.693 there and 0 on the diagonal.",
     ],
+)
+
+
+# -- vary the window, measure what changes ----------------------------------------------
+
+_SWEEP_SENTENCES = [np.array([0, 1, 2, 3, 0, 1, 4, 2]), np.array([3, 4, 0, 2, 1])]
+_SWEEP_VOCAB = 5
+
+
+def _sweep_scorers() -> dict:
+    """Scores that differ between windows, between counts and PPMI, and between smoothings."""
+    return {
+        "ppmi[0, 3]": lambda P: float(P[0, 3]),
+        "total": lambda P: float(P.sum()),
+    }
+
+
+def _sweep_reference(windows, build=None) -> dict:
+    build = build or (lambda w: text.ppmi(text.cooccurrence_matrix(_SWEEP_SENTENCES, _SWEEP_VOCAB, w), smoothing=0.75))
+    scorers = _sweep_scorers()
+    return {w: {name: f(build(w)) for name, f in scorers.items()} for w in windows}
+
+
+def _same_table(got, expected) -> bool:
+    return set(got) == set(expected) and all(
+        set(got[w]) == set(expected[w]) and all(np.isclose(got[w][n], expected[w][n], atol=1e-9) for n in expected[w])
+        for w in expected
+    )
+
+
+def _sweep_diagnosis(got, windows, label) -> str:
+    """Name the mistake behind a wrong table, by rebuilding it the wrong ways."""
+    counts = lambda w: text.cooccurrence_matrix(_SWEEP_SENTENCES, _SWEEP_VOCAB, w)  # noqa: E731
+    rows = [got[w] for w in windows]
+    if all(all(np.isclose(row[n], rows[0][n]) for n in row) for row in rows[1:]):
+        return (f"`{label}` gives every window the same scores: build the matrix with the window of "
+                "each round of the loop")
+    if _same_table(got, _sweep_reference(windows, counts)):
+        return f"`{label}` scores the raw counts; reweight them with `text.ppmi(..., smoothing=0.75)` first"
+    if _same_table(got, _sweep_reference(windows, lambda w: text.ppmi(counts(w)))):
+        return (f"`{label}` uses plain PPMI; use the same context smoothing as the notebook, "
+                "`text.ppmi(counts, smoothing=0.75)`")
+    summed = {}
+    for n, w in enumerate(windows):
+        summed[w] = sum(counts(v) for v in windows[: n + 1])
+    if _same_table(got, _sweep_reference(windows, lambda w: text.ppmi(summed[w], smoothing=0.75))):
+        return (f"`{label}`: the matrix of each window also holds the counts of the windows before it; "
+                "build a fresh matrix for every window")
+    expected = _sweep_reference(windows)
+    for name in expected[windows[0]]:
+        for other in expected[windows[0]]:
+            if other != name and all(np.isclose(got[w][name], expected[w][other]) for w in windows):
+                return (f"`{label}` puts the score of scorer {other!r} under {name!r}: call each name's own "
+                        "function (loop over `scorers.items()`)")
+    return f"`{label}` does not give, for each window, each scorer's score of that window's PPMI matrix"
+
+
+def _check_window_sweep(window_sweep) -> str:
+    cases = [[1, 2, 3], [4, 1]]  # a window wider than a sentence; windows not in order
+    for windows in cases:
+        label = f"window_sweep(sentences, vocab_size={_SWEEP_VOCAB}, windows={windows}, scorers)"
+        got = call(window_sweep, [s.copy() for s in _SWEEP_SENTENCES], _SWEEP_VOCAB, list(windows),
+                   _sweep_scorers(), _label=label)
+        expected = _sweep_reference(windows)
+        names = list(_sweep_scorers())
+        if not isinstance(got, dict):
+            raise Incorrect(f"Expected `{label}` to return a dict {{window: {{scorer name: score}}}}; got {show(got)}")
+        if set(got) == set(names):
+            raise Incorrect(f"`{label}` is keyed by scorer first; key it by window: {{window: {{name: score}}}}")
+        if set(got) != set(windows):
+            raise Incorrect(f"Expected the keys of `{label}` to be the windows {windows}; got {show(list(got))}")
+        for w in windows:
+            row = got[w]
+            if not isinstance(row, dict) or set(row) != set(names):
+                raise Incorrect(f"`{label}`[{w}] should be a dict with one score per scorer, "
+                                f"keys {names}; got {show(row)}")
+            for name in names:
+                value = row[name]
+                if isinstance(value, (bool, str)) or not isinstance(value, (int, float, np.number)):
+                    raise Incorrect(f"`{label}`[{w}][{name!r}] should be the number the scorer returned; "
+                                    f"got {show(value)}")
+        if not _same_table(got, expected):
+            raise Incorrect(_sweep_diagnosis(got, windows, label))
+    return f"all {len(cases)} test cases pass"
+
+
+window_sweep = Exercise(
+    "window_sweep",
+    _check_window_sweep,
+    hints=[
+        "One round of a loop per window: count, reweight, score. Everything you need is in the library: "
+        "`text.cooccurrence_matrix` takes the window, `text.ppmi` takes the smoothing.",
+        "Build the result as a dict of dicts: the outer key is the window, the inner key the scorer's name, "
+        "as in `{2: {'a': 0.5, 'b': 1.0}, 5: {...}}`. Loop over `scorers.items()` to get each name with its "
+        "function, and call the function on the PPMI matrix of *this* window.",
+    ],
+)
+
+
+window_answer = Written(
+    "window_answer",
+    "Which window size scores best on WordSim353, and which on SimLex-999? What does that say about "
+    "what a small and a large window capture? (2-4 sentences)",
 )
