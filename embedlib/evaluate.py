@@ -23,7 +23,8 @@ import numpy as np
 from ._inputs import ranked_lists
 from .vectors import Embeddings, normalize
 
-__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "neighbour_overlap", "hit_rate_at_k"]
+__all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "answer_analogies",
+           "neighbour_overlap", "hit_rate_at_k"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,35 @@ def analogies(
         len(kept) / len(questions),
         {s: (float(np.mean(v)), len(v)) for s, v in sections.items()},
     )
+
+
+def answer_analogies(
+    emb: Embeddings,
+    questions: Sequence[tuple[str, str, str]],
+    method: str = "3cosadd",
+    restrict: int | None = None,
+) -> list:
+    """The best answer ``d`` to each question ``(a, b, c)``, a : b :: c : ?, with a, b and c left out.
+
+    ``method`` and ``restrict`` are as in :func:`analogies`; a question word
+    outside the candidates raises ``KeyError`` naming it.
+
+    >>> emb = Embeddings(["man", "woman", "king", "queen", "apple"],
+    ...                  [[1.0, 0.1], [0.1, 1.0], [1.0, 0.3], [0.3, 1.0], [0.7, -0.7]])
+    >>> answer_analogies(emb, [("man", "woman", "king")], method="3cosmul")
+    ['queen']
+    """
+    if method not in ("3cosadd", "3cosmul"):
+        raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
+    keys = emb.keys[:restrict] if restrict else emb.keys
+    index = {k: i for i, k in enumerate(keys)}
+    missing = [w for q in questions for w in q if w not in index]
+    if missing:
+        raise KeyError(f"{missing[0]!r} is not among the {len(keys):,} candidate words")
+    if not questions:
+        return []
+    a, b, c = (np.array([index[q[i]] for q in questions]) for i in range(3))
+    return [keys[i] for i in _answer(normalize(emb.vectors[: len(keys)]), a, b, c, method)]
 
 
 def neighbour_overlap(high: np.ndarray, low: np.ndarray, k: int = 10) -> float:
