@@ -24,7 +24,7 @@ from ._inputs import ranked_lists
 from .vectors import Embeddings, normalize
 
 __all__ = ["SimilarityResult", "word_similarity", "AnalogyResult", "analogies", "answer_analogies",
-           "neighbour_overlap", "hit_rate_at_k"]
+           "neighbour_overlap", "overlap_by_dimension", "hit_rate_at_k"]
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,25 @@ def neighbour_overlap(high: np.ndarray, low: np.ndarray, k: int = 10) -> float:
 
     a, b = nearest(high), nearest(low)
     return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a.tolist(), b.tolist())]))
+
+
+def overlap_by_dimension(X: np.ndarray, dims: Sequence[int], k: int = 10) -> np.ndarray:
+    """:func:`neighbour_overlap` between ``X`` and its PCA map to ``d`` dimensions, for each ``d`` in ``dims``.
+
+    Returns a float array with one overlap per entry of ``dims``, in their order;
+    ``k`` (the number of neighbours) is the same for every map.
+
+    >>> X = np.random.default_rng(0).normal(size=(30, 4))
+    >>> overlap_by_dimension(X, [1, 4], k=3).round(2).tolist()[1]
+    1.0
+    """
+    from sklearn.decomposition import PCA
+
+    X = np.asarray(X, dtype=float)
+    if not dims or any(not 1 <= d <= min(X.shape) for d in dims):
+        raise ValueError(f"dims must be a non-empty list of dimensions between 1 and {min(X.shape)}, got {dims!r}")
+    coords = PCA(n_components=max(dims)).fit_transform(X)  # the first d columns are the d-dimensional map
+    return np.array([neighbour_overlap(X, coords[:, :d], k) for d in dims])
 
 
 def hit_rate_at_k(recommended: Sequence[Sequence], targets: Sequence, k: int = 10) -> float:

@@ -35,12 +35,12 @@ def _best(scores, exclude, fill=-np.inf):
     return int(np.argmax(scores))
 
 
-def _answers(fn, fixtures):
+def _answers(fn, name, fixtures):
     """The learner's answer to every question, or feedback on the first that is not a row number."""
     out = []
     for unit, queries in fixtures:
         for a, b, c in queries:
-            label = f"{fn.__name__}(unit, a={a}, b={b}, c={c})" if hasattr(fn, "__name__") else "answer"
+            label = f"{name}(unit, a={a}, b={b}, c={c})"
             got = call(fn, unit.copy(), a, b, c, _label=label)
             if isinstance(got, (bool, np.bool_)) or np.ndim(got) != 0:
                 raise Incorrect(f"Expected `{label}` to return the index of one word (an int); got {show(got)}")
@@ -56,7 +56,7 @@ def _answers(fn, fixtures):
 
 def _check_analogy(fn, name, reference, variants, add_scores=None) -> str:
     fixtures = _analogy_fixtures()
-    answers = _answers(fn, fixtures)
+    answers = _answers(fn, name, fixtures)
     expected = [reference(unit, *q) for _, unit, q, _ in answers]
     got = [g for *_, g in answers]
     if got == expected:
