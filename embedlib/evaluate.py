@@ -23,7 +23,8 @@ import numpy as np
 from ._inputs import ranked_lists
 from .vectors import Embeddings, normalize
 
-__all__ = ["SimilarityResult", "word_similarity", "row_similarity", "sweep", "AnalogyResult", "analogies", "neighbour_overlap", "hit_rate_at_k"]
+__all__ = ["SimilarityResult", "word_similarity", "row_similarity", "sweep", "AnalogyResult", "analogies",
+           "answer_analogies", "neighbour_overlap", "overlap_by_dimension", "hit_rate_at_k"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,35 @@ def analogies(
     )
 
 
+def answer_analogies(
+    emb: Embeddings,
+    questions: Sequence[tuple[str, str, str]],
+    method: str = "3cosadd",
+    restrict: int | None = None,
+) -> list:
+    """The best answer ``d`` to each question ``(a, b, c)``, a : b :: c : ?, with a, b and c left out.
+
+    ``method`` and ``restrict`` are as in :func:`analogies`; a question word
+    outside the candidates raises ``KeyError`` naming it.
+
+    >>> emb = Embeddings(["man", "woman", "king", "queen", "apple"],
+    ...                  [[1.0, 0.1], [0.1, 1.0], [1.0, 0.3], [0.3, 1.0], [0.7, -0.7]])
+    >>> answer_analogies(emb, [("man", "woman", "king")], method="3cosmul")
+    ['queen']
+    """
+    if method not in ("3cosadd", "3cosmul"):
+        raise ValueError(f"method must be '3cosadd' or '3cosmul', got {method!r}")
+    keys = emb.keys[:restrict] if restrict else emb.keys
+    index = {k: i for i, k in enumerate(keys)}
+    missing = [w for q in questions for w in q if w not in index]
+    if missing:
+        raise KeyError(f"{missing[0]!r} is not among the {len(keys):,} candidate words")
+    if not questions:
+        return []
+    a, b, c = (np.array([index[q[i]] for q in questions]) for i in range(3))
+    return [keys[i] for i in _answer(normalize(emb.vectors[: len(keys)]), a, b, c, method)]
+
+
 def neighbour_overlap(high: np.ndarray, low: np.ndarray, k: int = 10) -> float:
     """Share of each point's ``k`` nearest neighbours in ``high`` that are also
     among its ``k`` nearest in ``low`` (a map of it), averaged over points.
@@ -195,6 +225,25 @@ def neighbour_overlap(high: np.ndarray, low: np.ndarray, k: int = 10) -> float:
 
     a, b = nearest(high), nearest(low)
     return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a.tolist(), b.tolist())]))
+
+
+def overlap_by_dimension(X: np.ndarray, dims: Sequence[int], k: int = 10) -> np.ndarray:
+    """:func:`neighbour_overlap` between ``X`` and its PCA map to ``d`` dimensions, for each ``d`` in ``dims``.
+
+    Returns a float array with one overlap per entry of ``dims``, in their order;
+    ``k`` (the number of neighbours) is the same for every map.
+
+    >>> X = np.random.default_rng(0).normal(size=(30, 4))
+    >>> overlap_by_dimension(X, [1, 4], k=3).round(2).tolist()[1]
+    1.0
+    """
+    from sklearn.decomposition import PCA
+
+    X = np.asarray(X, dtype=float)
+    if not dims or any(not 1 <= d <= min(X.shape) for d in dims):
+        raise ValueError(f"dims must be a non-empty list of dimensions between 1 and {min(X.shape)}, got {dims!r}")
+    coords = PCA(n_components=max(dims)).fit_transform(X)  # the first d columns are the d-dimensional map
+    return np.array([neighbour_overlap(X, coords[:, :d], k) for d in dims])
 
 
 def hit_rate_at_k(recommended: Sequence[Sequence], targets: Sequence, k: int = 10) -> float:

@@ -87,7 +87,11 @@ def map_2d(
     fontsize: int = 9,
     marker_size: float = 18,
 ):
-    """Scatter 2-D points, optionally writing a label by each and colouring by group."""
+    """Scatter 2-D points, optionally writing a label by each and colouring by group.
+
+    Labels are moved apart (with adjustText) so that they stay readable and inside the
+    axes; keep ``fontsize`` at 9 or more, and label a few dozen points rather than hundreds.
+    """
     points = np.asarray(points, dtype=float)
     if points.ndim != 2 or points.shape[1] != 2:
         raise ValueError(f"points must have shape (n, 2), got {points.shape}")
@@ -107,14 +111,32 @@ def map_2d(
             mask = np.array([x == g for x in groups])
             ax.scatter(points[mask, 0], points[mask, 1], s=marker_size, alpha=0.8, label=str(g), color=colour)
         ax.legend(fontsize=8, loc="best")
-    if labels is not None:
-        for (x, y), text in zip(points, labels):
-            ax.annotate(str(text), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=fontsize)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
         ax.set_title(title)
+    if labels is not None:
+        _place_labels(ax, points, [str(t) for t in labels], fontsize)
     return ax
+
+
+def _place_labels(ax, points: np.ndarray, labels: list[str], fontsize: float) -> None:
+    """Write each label by its point, then move the labels apart with adjustText: off each other,
+    the points and the legend as far as 60 steps allow, and always inside the axes (never cut
+    off at the edge). A label moved away from its point gets a thin line back to it."""
+    from adjustText import adjust_text
+
+    ax.margins(0.15)  # room at the edges for the labels of the outermost points
+    texts = [ax.text(x, y, label, fontsize=fontsize) for (x, y), label in zip(points, labels)]
+    legend = ax.get_legend()
+    adjust_text(
+        texts, x=points[:, 0], y=points[:, 1], ax=ax,
+        objects=[legend] if legend is not None else None,
+        ensure_inside_axes=True,
+        force_text=(0.4, 0.8), expand=(1.15, 1.35),  # push labels a little harder than the defaults
+        iter_lim=60,  # a fixed number of steps (not a time limit): the same picture on any machine
+        arrowprops=dict(arrowstyle="-", color="0.5", lw=0.5),
+    )
 
 
 def training_curve(values: Sequence[float], ax=None, xlabel: str = "step", ylabel: str = "loss", label: str | None = None):

@@ -73,38 +73,42 @@ def sgns_gradients_ok(centre, context, noise):
             g_neg[:, :, None] * centre[:, None, :] / b)
 
 
-def cosine_ok(u, v):
-    return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
-
-
 def most_similar_ok(word, vectors, words, topn):
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     i = words.index(word)
     scores = unit @ unit[i]
     scores[i] = -np.inf
-    return [words[j] for j in np.argsort(-scores)[:topn]]
+    return [(words[j], float(scores[j])) for j in np.argsort(-scores)[:topn]]
+
+
+def _average_ranks(values):
+    from scipy.stats import rankdata
+
+    return rankdata(values)
 
 
 def spearman_ok(x, y):
-    from scipy.stats import rankdata
-
-    return float(np.corrcoef(rankdata(x), rankdata(y))[0, 1])
+    return float(np.corrcoef(_average_ranks(x), _average_ranks(y))[0, 1])
 
 
 def pca_ok(X, k):
     centred = X - X.mean(axis=0)
-    return centred @ np.linalg.svd(centred, full_matrices=False)[2][:k].T
-
-
-def evr_ok(X):
-    S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
-    return S**2 / (S**2).sum()
+    _, S, Vt = np.linalg.svd(centred, full_matrices=False)
+    return centred @ Vt[:k].T, (S**2 / (S**2).sum())[:k]
 
 
 def overlap_ok(high, low, k):
     from embedlib.evaluate import neighbour_overlap
 
     return neighbour_overlap(high, low, k)
+
+
+def overlap_by_dimension_ok(X, dims, k):
+    from sklearn.decomposition import PCA
+
+    from embedlib.evaluate import neighbour_overlap
+
+    return np.array([neighbour_overlap(X, PCA(n_components=d).fit_transform(X), k) for d in dims])
 
 
 W1, W2, W3 = "01_words/01_sliding_window", "01_words/02_word2vec", "01_words/03_similarity"
@@ -136,12 +140,11 @@ RIGHT = {
     (W1, "window_sweep"): window_sweep_ok,
     (W2, "sgns_loss"): sgns_loss_ok,
     (W2, "sgns_gradients"): sgns_gradients_ok,
-    (W3, "cosine_similarity"): cosine_ok,
     (W3, "most_similar"): most_similar_ok,
     (W3, "spearman_rho"): spearman_ok,
     (W4, "pca"): pca_ok,
-    (W4, "explained_variance_ratio"): evr_ok,
     (W4, "neighbour_overlap"): overlap_ok,
+    (W4, "overlap_by_dimension"): overlap_by_dimension_ok,
     (W5, "three_cos_add"): cos_add_ok,
     (W5, "three_cos_mul"): cos_mul_ok,
     (W5, "project"): project_ok,
@@ -396,45 +399,92 @@ def grad_context_uses_context(centre, context, noise):
     return gc, g_pos[:, None] * context / b, gn
 
 
-def cosine_dot_only(u, v):
-    return float(u @ v)
+# -- 1.3 to 1.5 (words, part B): wrong answers, and right ones written differently ------------
 
 
-def cosine_euclidean(u, v):
-    return float(np.linalg.norm(u - v))
-
-
-def cosine_one_norm(u, v):
-    return float(u @ v / np.linalg.norm(u))
+def _unit_rows(vectors):
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def most_similar_keeps_query(word, vectors, words, topn):
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = _unit_rows(vectors)
     scores = unit @ unit[words.index(word)]
-    return [words[j] for j in np.argsort(-scores)[:topn]]
+    return [(words[j], scores[j]) for j in np.argsort(-scores)[:topn]]
+
+
+def most_similar_masks_with_zero(word, vectors, words, topn):
+    unit = _unit_rows(vectors)
+    i = words.index(word)
+    scores = unit @ unit[i]
+    scores[i] = 0.0
+    return [(words[j], scores[j]) for j in np.argsort(-scores)[:topn]]
+
+
+def most_similar_drops_first_result(word, vectors, words, topn):
+    unit = _unit_rows(vectors)
+    scores = unit @ unit[words.index(word)]
+    return [(words[j], scores[j]) for j in np.argsort(-scores)[1 : topn + 1]]  # "the first is the word itself"
+
+
+def most_similar_top_ten_at_most(word, vectors, words, topn):
+    return most_similar_ok(word, vectors, words, min(topn, 10))
 
 
 def most_similar_dot(word, vectors, words, topn):
     i = words.index(word)
     scores = vectors @ vectors[i]
     scores[i] = -np.inf
-    return [words[j] for j in np.argsort(-scores)[:topn]]
+    return [(words[j], scores[j]) for j in np.argsort(-scores)[:topn]]
 
 
 def most_similar_ascending(word, vectors, words, topn):
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = _unit_rows(vectors)
     i = words.index(word)
     scores = unit @ unit[i]
     scores[i] = np.inf
-    return [words[j] for j in np.argsort(scores)[:topn]]
+    return [(words[j], scores[j]) for j in np.argsort(scores)[:topn]]
+
+
+def most_similar_words_only(word, vectors, words, topn):
+    return [w for w, _ in most_similar_ok(word, vectors, words, topn)]
 
 
 def most_similar_indices(word, vectors, words, topn):
-    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return [words.index(w) for w, _ in most_similar_ok(word, vectors, words, topn)]
+
+
+def most_similar_one_norm(word, vectors, words, topn):
+    # ranks right (the query's length is the same for every word) but the scores are not cosines
+    i = words.index(word)
+    scores = vectors @ vectors[i] / np.linalg.norm(vectors, axis=1)
+    scores[i] = -np.inf
+    return [(words[j], scores[j]) for j in np.argsort(-scores)[:topn]]
+
+
+def most_similar_filter_by_word(word, vectors, words, topn):
+    unit = _unit_rows(vectors)
+    scores = unit @ unit[words.index(word)]
+    ranked = [(words[j], scores[j]) for j in np.argsort(-scores, kind="stable")]
+    return [(w, s) for w, s in ranked if w != word][:topn]
+
+
+def most_similar_argpartition_float32(word, vectors, words, topn):
+    unit = _unit_rows(vectors.astype(np.float32))
     i = words.index(word)
     scores = unit @ unit[i]
     scores[i] = -np.inf
-    return list(np.argsort(-scores)[:topn])
+    top = np.argpartition(-scores, topn)[:topn]
+    return [[words[j], scores[j]] for j in top[np.argsort(-scores[top])]]
+
+
+def most_similar_loop(word, vectors, words, topn):
+    q = vectors[words.index(word)]
+    pairs = [(w, float(v @ q / (np.linalg.norm(v) * np.linalg.norm(q)))) for w, v in zip(words, vectors) if w != word]
+    return tuple(sorted(pairs, key=lambda p: -p[1])[:topn])
+
+
+def most_similar_rounded(word, vectors, words, topn):
+    return [(w, round(s, 3)) for w, s in most_similar_ok(word, vectors, words, topn)]
 
 
 def spearman_pearson(x, y):
@@ -445,47 +495,117 @@ def spearman_argsort(x, y):
     return float(np.corrcoef(np.argsort(x), np.argsort(y))[0, 1])
 
 
+def _ranks(values, method):
+    from scipy.stats import rankdata
+
+    return rankdata(values, method=method)
+
+
 def spearman_ordinal_ties(x, y):
     rx = np.argsort(np.argsort(x, kind="stable"), kind="stable")
     ry = np.argsort(np.argsort(y, kind="stable"), kind="stable")
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
+def spearman_min_ties(x, y):
+    return float(np.corrcoef(_ranks(x, "min"), _ranks(y, "min"))[0, 1])
+
+
+def spearman_dense_ties(x, y):
+    return float(np.corrcoef(_ranks(x, "dense"), _ranks(y, "dense"))[0, 1])
+
+
+def spearman_shortcut_formula(x, y):
+    d = _average_ranks(x) - _average_ranks(y)
+    return 1 - 6 * float(d @ d) / (len(x) * (len(x) ** 2 - 1))
+
+
+def spearman_returns_matrix(x, y):
+    return np.corrcoef(_average_ranks(x), _average_ranks(y))
+
+
+def spearman_own_ranks_loop(x, y):
+    def ranks(values):
+        values = list(values)
+        ordered = sorted(values)
+        # the mean of the 1-based positions a value occupies in the sorted list
+        return np.array([ordered.index(v) + (ordered.count(v) + 1) / 2 for v in values])
+
+    return float(np.corrcoef(ranks(x), ranks(y))[0, 1])
+
+
+def spearman_zero_based_ranks(x, y):
+    return float(np.corrcoef(_average_ranks(x) - 1, _average_ranks(y) - 1)[0, 1])
+
+
+def spearman_scipy(x, y):
+    from scipy.stats import spearmanr
+
+    return spearmanr(x, y).statistic
+
+
 def pca_not_centred(X, k):
-    return X @ np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][:k].T
+    coords, ratios = pca_ok(X, k)
+    return X @ np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][:k].T, ratios
 
 
 def pca_returns_u(X, k):
-    return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[0][:, :k]
+    return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[0][:, :k], pca_ok(X, k)[1]
 
 
 def pca_smallest_directions(X, k):
     centred = X - X.mean(axis=0)
-    return centred @ np.linalg.svd(centred, full_matrices=False)[2][-k:].T
+    return centred @ np.linalg.svd(centred, full_matrices=False)[2][-k:].T, pca_ok(X, k)[1]
 
 
 def pca_returns_directions(X, k):
-    return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][:k]
+    return np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][:k], pca_ok(X, k)[1]
 
 
-def evr_not_squared(X):
+def pca_coordinates_only(X, k):
+    return pca_ok(X, k)[0]
+
+
+def pca_ratios_not_squared(X, k):
     S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
-    return S / S.sum()
+    return pca_ok(X, k)[0], (S / S.sum())[:k]
 
 
-def evr_ascending(X):
-    return evr_ok(X)[::-1]
+def pca_ratios_of_kept_only(X, k):
+    S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)[:k]
+    return pca_ok(X, k)[0], S**2 / (S**2).sum()
 
 
-def evr_unnormalised(X):
-    return np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2
+def pca_ratios_ascending(X, k):
+    coords, ratios = pca_ok(X, k)
+    return coords, ratios[::-1]
 
 
-def _nearest(points, k, exclude_self=True):
+def pca_all_ratios(X, k):
+    S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    return pca_ok(X, k)[0], S**2 / (S**2).sum()
+
+
+def pca_eigh(X, k):
+    centred = X - X.mean(axis=0)
+    values, vectors = np.linalg.eigh(np.cov(centred, rowvar=False))
+    order = np.argsort(values)[::-1]
+    return [centred @ vectors[:, order[:k]], (values[order] / values.sum())[:k]]
+
+
+def pca_sklearn(X, k):
+    from sklearn.decomposition import PCA
+
+    model = PCA(n_components=k).fit(X)
+    return model.transform(X), model.explained_variance_ratio_
+
+
+def _nearest(points, k, exclude_self=True, drop_first=False):
     d = ((points[:, None, :] - points[None, :, :]) ** 2).sum(-1)
     if exclude_self:
         np.fill_diagonal(d, np.inf)
-    return np.argsort(d, axis=1)[:, :k]
+    order = np.argsort(d, axis=1, kind="stable")
+    return order[:, 1 : k + 1] if drop_first else order[:, :k]
 
 
 def overlap_includes_self(high, low, k):
@@ -503,8 +623,94 @@ def overlap_position_by_position(high, low, k):
     return float((a == b).mean())
 
 
+def overlap_drops_first_column(high, low, k):
+    # "the nearest point is always the point itself": not when another row is identical
+    a, b = _nearest(high, k, False, drop_first=True), _nearest(low, k, False, drop_first=True)
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a, b)]))
+
+
+def overlap_pooled(high, low, k):
+    a, b = _nearest(high, k), _nearest(low, k)
+    return len(set(a.ravel().tolist()) & set(b.ravel().tolist())) / a.size
+
+
+def overlap_per_row(high, low, k):
+    a, b = _nearest(high, k), _nearest(low, k)
+    return np.array([len(set(x) & set(y)) / k for x, y in zip(a, b)])
+
+
+def overlap_argpartition(high, low, k):
+    def nearest(points):
+        d = np.linalg.norm(points[:, None] - points[None], axis=-1)
+        d[np.arange(len(d)), np.arange(len(d))] = np.inf
+        return np.argpartition(d, k - 1, axis=1)[:, :k]
+
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(nearest(high), nearest(low))]))
+
+
+def overlap_ties_broken_by_last_row(high, low, k):
+    from scipy.spatial.distance import cdist
+
+    def nearest(points):
+        d = cdist(points, points, "sqeuclidean")
+        np.fill_diagonal(d, np.inf)
+        later_first = -np.arange(len(points))
+        return np.array([np.lexsort((later_first, row))[:k] for row in d])
+
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(nearest(high), nearest(low))]))
+
+
+def _pca_map(X, d):
+    from sklearn.decomposition import PCA
+
+    return PCA(n_components=d).fit_transform(X)
+
+
+def by_dimension_compares_x_with_itself(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    return np.array([neighbour_overlap(X, X, k) for d in dims])
+
+
+def by_dimension_first_columns(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    return np.array([neighbour_overlap(X, X[:, :d], k) for d in dims])
+
+
+def by_dimension_d_as_k(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    return np.array([neighbour_overlap(X, _pca_map(X, d), d) for d in dims])
+
+
+def by_dimension_dict(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    return {d: neighbour_overlap(X, _pca_map(X, d), k) for d in dims}
+
+
+def by_dimension_one_fit(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    Z = _pca_map(X, max(dims))  # the first d principal coordinates do not depend on how many are fitted
+    return [neighbour_overlap(X, Z[:, :d], k) for d in dims]
+
+
+def by_dimension_own_svd(X, dims, k):
+    centred = X - X.mean(axis=0)
+    Vt = np.linalg.svd(centred, full_matrices=False)[2]
+    return np.array([overlap_argpartition(X, centred @ Vt[:d].T, k) for d in dims])
+
+
 def cos_add_keeps_question_words(unit, a, b, c):
     return int(np.argmax((unit[b] - unit[a] + unit[c]) @ unit.T))
+
+
+def cos_add_masks_with_zero(unit, a, b, c):
+    scores = (unit[b] - unit[a] + unit[c]) @ unit.T
+    scores[[a, b, c]] = 0.0
+    return int(np.argmax(scores))
 
 
 def cos_add_wrong_order(unit, a, b, c):
@@ -513,12 +719,36 @@ def cos_add_wrong_order(unit, a, b, c):
     return int(np.argmax(scores))
 
 
+def cos_add_argmin(unit, a, b, c):
+    scores = (unit[b] - unit[a] + unit[c]) @ unit.T
+    scores[[a, b, c]] = np.inf
+    return int(np.argmin(scores))
+
+
 def cos_add_returns_word_vector(unit, a, b, c):
     return unit[b] - unit[a] + unit[c]
 
 
+def cos_add_first_not_in_question(unit, a, b, c):
+    ranked = np.argsort(-((unit[b] - unit[a] + unit[c]) @ unit.T))
+    return next(int(j) for j in ranked if j not in (a, b, c))
+
+
+def cos_add_similarities_summed(unit, a, b, c):
+    scores = unit @ unit[b] - unit @ unit[a] + unit @ unit[c]
+    scores[[a, b, c]] = scores.min() - 1
+    return np.int64(np.argmax(scores))
+
+
 def cos_mul_unshifted(unit, a, b, c):
     scores = (unit @ unit[b]) * (unit @ unit[c]) / (unit @ unit[a] + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def cos_mul_clipped(unit, a, b, c):
+    s = lambda i: np.maximum(unit @ unit[i], 0)  # noqa: E731
+    scores = s(b) * s(c) / (s(a) + 1e-3)
     scores[[a, b, c]] = -np.inf
     return int(np.argmax(scores))
 
@@ -533,6 +763,26 @@ def cos_mul_is_cos_add(unit, a, b, c):
     return cos_add_ok(unit, a, b, c)
 
 
+def cos_mul_returns_scores(unit, a, b, c):
+    scores = _shifted(unit, b) * _shifted(unit, c) / (_shifted(unit, a) + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return scores
+
+
+def cos_mul_masks_with_zero(unit, a, b, c):
+    # shifted similarities are >= 0, so 0 is low enough here (unlike in 3CosAdd)
+    scores = _shifted(unit, b) * _shifted(unit, c) / (_shifted(unit, a) + 1e-3)
+    scores[[a, b, c]] = 0.0
+    return int(np.argmax(scores))
+
+
+def cos_mul_one_product(unit, a, b, c):
+    s = (unit @ unit[[a, b, c]].T + 1) / 2
+    scores = s[:, 1] * s[:, 2] / (s[:, 0] + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return scores.argmax()
+
+
 def project_unnormalised(vectors, direction):
     return vectors @ direction
 
@@ -544,6 +794,23 @@ def project_cosine(vectors, direction):
 def project_vector_projection(vectors, direction):
     d = direction / np.linalg.norm(direction)
     return np.outer(vectors @ d, d)
+
+
+def project_divides_by_squared_norm(vectors, direction):
+    return vectors @ direction / (direction @ direction)
+
+
+def project_absolute(vectors, direction):
+    return np.abs(project_ok(vectors, direction))
+
+
+def project_loop(vectors, direction):
+    length = np.sqrt(direction @ direction)
+    return [float(np.dot(v, direction)) / length for v in vectors]
+
+
+def project_einsum(vectors, direction):
+    return np.einsum("ij,j->i", vectors, direction / np.linalg.norm(direction))
 
 
 WRONG = {
@@ -601,52 +868,71 @@ WRONG = {
         (grad_returns_centre_only, "to return three arrays", "return-type"),
         (grad_context_uses_context, "is proportional to the context vector"),
     ],
-    (W3, "cosine_similarity"): [
-        (cosine_dot_only, "plain dot product"),
-        (cosine_euclidean, "Euclidean distance"),
-        (cosine_one_norm, "normalise *both* vectors"),
-    ],
     (W3, "most_similar"): [
         (most_similar_keeps_query, "leave the query word out"),
+        (most_similar_masks_with_zero, "give the query's own score -np.inf", "masking"),
+        (most_similar_drops_first_result, "Leave the query out by its row number", "ties"),
+        (most_similar_top_ten_at_most, "not a fixed 10", "cutoff"),
         (most_similar_dot, "ranks by dot product"),
         (most_similar_ascending, "the wrong way round"),
-        (most_similar_indices, "return a list of words"),
+        (most_similar_words_only, "return (word, cosine) pairs", "return-type"),
+        (most_similar_indices, "returned row numbers", "return-type"),
+        (most_similar_one_norm, "normalise *both* vectors"),
     ],
     (W3, "spearman_rho"): [
         (spearman_pearson, "Pearson's r of the raw values"),
         (spearman_argsort, "not their ranks"),
-        (spearman_ordinal_ties, "average of their ranks"),
+        (spearman_ordinal_ties, "ranked tied values one after another", "ties"),
+        (spearman_min_ties, "gave tied values the lowest of their ranks", "ties"),
+        (spearman_dense_ties, "dense ranks", "ties"),
+        (spearman_shortcut_formula, "exact only without ties", "ties"),
+        (spearman_returns_matrix, "2×2 correlation matrix", "return-type"),
     ],
     (W4, "pca"): [
         (pca_not_centred, "centre X"),
         (pca_returns_u, "returned U alone"),
         (pca_smallest_directions, "*least* variance"),
         (pca_returns_directions, "returned the 2 directions"),
-    ],
-    (W4, "explained_variance_ratio"): [
-        (evr_not_squared, "*square*"),
-        (evr_ascending, "wrong order"),
-        (evr_unnormalised, "sums to"),
+        (pca_coordinates_only, "to return a pair (coordinates, ratios)", "return-type"),
+        (pca_ratios_not_squared, "*square*"),
+        (pca_ratios_of_kept_only, "total variance of *all* directions"),
+        (pca_ratios_ascending, "wrong order"),
+        (pca_all_ratios, "return the 2 of the directions kept", "return-type"),
     ],
     (W4, "neighbour_overlap"): [
         (overlap_includes_self, "its own nearest neighbour"),
         (overlap_counts_not_fraction, "above 1"),
-        (overlap_position_by_position, "is not the mean share"),
+        (overlap_position_by_position, "position by position"),
+        (overlap_drops_first_column, "leave each row out by its position", "ties"),
+        (overlap_pooled, "pools the neighbours of all rows", "averages"),
+        (overlap_per_row, "return their mean, one number", "return-type"),
+    ],
+    (W4, "overlap_by_dimension"): [
+        (by_dimension_compares_x_with_itself, "compares X with itself"),
+        (by_dimension_first_columns, "first d *columns*"),
+        (by_dimension_d_as_k, "uses d as the number of neighbours"),
+        (by_dimension_dict, "returned a dict", "return-type"),
     ],
     (W5, "three_cos_add"): [
         (cos_add_keeps_question_words, "leave a, b and c out"),
+        (cos_add_masks_with_zero, "give them -np.inf", "masking"),
         (cos_add_wrong_order, "that is a - b + c"),
-        (cos_add_returns_word_vector, "index of one word"),
+        (cos_add_argmin, "*least* similar word"),
+        (cos_add_returns_word_vector, "index of one word", "return-type"),
     ],
     (W5, "three_cos_mul"): [
-        (cos_mul_unshifted, "shift each cosine"),
-        (cos_mul_multiplies_a, "divide by the similarity to a"),
+        (cos_mul_unshifted, "shift each to [0, 1]"),
+        (cos_mul_clipped, "clipped to 0 (max(cos, 0))"),
+        (cos_mul_multiplies_a, "divide by it"),
         (cos_mul_is_cos_add, "that is 3CosAdd"),
+        (cos_mul_returns_scores, "index of one word", "return-type"),
     ],
     (W5, "project"): [
-        (project_unnormalised, "normalise the direction"),
+        (project_unnormalised, "scale the direction"),
         (project_cosine, "is the cosine"),
-        (project_vector_projection, "one number per row"),
+        (project_vector_projection, "one number per row", "return-type"),
+        (project_divides_by_squared_norm, "divides by |d|²"),
+        (project_absolute, "lost the sign"),
     ],
 }
 
@@ -724,6 +1010,33 @@ ALSO_RIGHT_WORDS_A = {
     (W2, "sgns_gradients"): [sgns_gradients_torch, sgns_gradients_per_pair],
 }
 
+# the kinds of mistake that apply to each exercise of 1.3-1.5 (each needs a WRONG case of that kind)
+KINDS_WORDS_B = {
+    (W3, "most_similar"): {"ties", "masking", "cutoff", "return-type"},
+    (W3, "spearman_rho"): {"ties", "return-type"},
+    (W4, "pca"): {"return-type"},
+    (W4, "neighbour_overlap"): {"ties", "averages", "return-type"},
+    (W4, "overlap_by_dimension"): {"return-type"},
+    (W5, "three_cos_add"): {"masking", "return-type"},
+    # shifted similarities are never negative, so a mask of 0 is as good as -inf: no "masking" here
+    (W5, "three_cos_mul"): {"return-type"},
+    (W5, "project"): {"return-type"},
+}
+
+# right answers written differently: each must pass
+ALSO_RIGHT_WORDS_B = {
+    (W3, "most_similar"): [most_similar_filter_by_word, most_similar_argpartition_float32, most_similar_loop,
+                             most_similar_rounded],
+    (W3, "spearman_rho"): [spearman_own_ranks_loop, spearman_zero_based_ranks, spearman_scipy],
+    (W4, "pca"): [pca_eigh, pca_sklearn],
+    (W4, "neighbour_overlap"): [overlap_argpartition, overlap_ties_broken_by_last_row],
+    (W4, "overlap_by_dimension"): [by_dimension_one_fit, by_dimension_own_svd],
+    (W5, "three_cos_add"): [cos_add_first_not_in_question, cos_add_similarities_summed],
+    (W5, "three_cos_mul"): [cos_mul_masks_with_zero, cos_mul_one_product],
+    (W5, "project"): [project_loop, project_einsum],
+}
+
+
 # the kinds of mistake a check may have to catch (issue 10): every exercise lists those that apply
 KIND_NAMES = {
     "stability",    # extreme inputs, e.g. scores of +-300 into a log-sigmoid
@@ -743,6 +1056,7 @@ KINDS.update(globals().get("KINDS_WORDS_A", {}))
 KINDS.update(globals().get("KINDS_WORDS_B", {}))
 ALSO_RIGHT: dict = {}
 ALSO_RIGHT.update(globals().get("ALSO_RIGHT_WORDS_A", {}))
+ALSO_RIGHT.update(globals().get("ALSO_RIGHT_WORDS_B", {}))
 
 # each later chapter keeps its cases in a module of its own (tests/cases_<chapter>.py)
 for _cases in (cases_sequences, cases_graphs, cases_images, cases_joint, cases_wrapup):

@@ -1,10 +1,13 @@
-"""Checks for 01_words/04_visualisation: PCA and how well a map keeps neighbours."""
+"""Checks for 01_words/04_visualisation: PCA, how many neighbours a map keeps, and how that
+changes with the map's dimension."""
 from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call
+from ..checks import Exercise, Incorrect, call, show
 from ._common import as_number
+
+# -- pca -------------------------------------------------------------------------------------
 
 
 def _pca_data():
@@ -20,115 +23,220 @@ def _matches_up_to_sign(got, expected):
     return np.allclose(got * signs, expected, atol=1e-6)
 
 
-def _check_pca(pca) -> str:
+def _check_coordinates(got, X, k, label):
     from sklearn.decomposition import PCA
 
+    if got.shape != (X.shape[0], k):
+        if got.shape == (k, X.shape[1]):
+            raise Incorrect(f"`{label}` returned the {k} directions (shape {got.shape}) as coordinates; return the "
+                            f"data projected onto them, shape {(X.shape[0], k)}")
+        raise Incorrect(f"Expected the coordinates from `{label}` to have shape {(X.shape[0], k)}; got {got.shape}")
+    expected = PCA(n_components=k).fit_transform(X)
+    if _matches_up_to_sign(got, expected):
+        return
+    centred = X - X.mean(axis=0)
+    U, _, Vt = np.linalg.svd(centred, full_matrices=False)
+    if _matches_up_to_sign(got - X.mean(axis=0) @ Vt[:k].T, expected):
+        raise Incorrect(f"`{label}`: the coordinates do not have mean 0; centre X (subtract the column means) "
+                        "before projecting")
+    if _matches_up_to_sign(got, U[:, :k]):
+        raise Incorrect(f"`{label}` returned U alone as coordinates; they are U * S (or X_centred @ V), "
+                        "scaled by the singular values")
+    if _matches_up_to_sign(got, centred @ Vt[-k:][::-1].T) or _matches_up_to_sign(got, centred @ Vt[-k:].T):
+        raise Incorrect(f"`{label}` used the directions of *least* variance; keep the first k rows of Vt")
+    raise Incorrect(f"`{label}`: the coordinates do not match scikit-learn's PCA (even allowing each axis to "
+                    "flip sign)")
+
+
+def _check_ratios(got, X, k, label):
+    from sklearn.decomposition import PCA
+
+    total = PCA().fit(X).explained_variance_ratio_
+    expected = total[:k]
+    if got.shape != (k,):
+        if got.shape == total.shape:
+            raise Incorrect(f"`{label}` returned a ratio for each of the {len(total)} directions; return the "
+                            f"{k} of the directions kept")
+        raise Incorrect(f"Expected the ratios from `{label}` to have shape ({k},); got {got.shape}")
+    if np.allclose(got, expected, atol=1e-6):
+        return
+    S = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    if np.allclose(got, S[:k] / S.sum(), atol=1e-6) or np.allclose(got, S[:k] / S[:k].sum(), atol=1e-6):
+        raise Incorrect(f"`{label}`: the variance along a direction goes with the *square* of its singular value")
+    if np.allclose(got, expected / expected.sum(), atol=1e-6):
+        raise Incorrect(f"`{label}`: the ratios sum to 1 over the {k} directions kept; divide by the total variance "
+                        "of *all* directions, so the sum says how much the map keeps")
+    if np.allclose(got, expected[::-1], atol=1e-6):
+        raise Incorrect(f"`{label}`: the ratios are in the wrong order: largest share first")
+    if not 0 < got.sum() <= 1 + 1e-9:
+        raise Incorrect(f"`{label}`: the ratios sum to {got.sum():.3g}; they are shares of the total variance, "
+                        "so they sum to at most 1")
+    raise Incorrect(f"`{label}`: the ratios {show(got.round(3).tolist())} do not match scikit-learn's "
+                    "explained_variance_ratio_")
+
+
+def _check_pca(pca) -> str:
     for X, k in _pca_data():
         label = f"pca(X of shape {X.shape}, k={k})"
         got = call(pca, X.copy(), k, _label=label)
-        got = np.asarray(got, dtype=float)
-        if got.shape != (X.shape[0], k):
-            if got.shape == (k, X.shape[1]):
-                raise Incorrect(f"`{label}` returned the {k} directions (shape {got.shape}); return the data "
-                                f"projected onto them, shape {(X.shape[0], k)}")
-            raise Incorrect(f"Expected `{label}` to return shape {(X.shape[0], k)}; got {got.shape}")
-        expected = PCA(n_components=k).fit_transform(X)
-        if _matches_up_to_sign(got, expected):
-            continue
-        centred = X - X.mean(axis=0)
-        _, S, Vt = np.linalg.svd(centred, full_matrices=False)
-        if np.allclose(np.abs(got.mean(axis=0)), np.abs((X @ Vt[:k].T).mean(axis=0)), atol=1e-6) and not np.allclose(got.mean(axis=0), 0, atol=1e-6):
-            raise Incorrect(f"`{label}`: the projections do not have mean 0; centre X (subtract the column means) first")
-        U = np.linalg.svd(centred, full_matrices=False)[0]
-        if _matches_up_to_sign(got, U[:, :k]):
-            raise Incorrect(f"`{label}` returned U alone; the coordinates are U * S (or X_centred @ V), scaled by the singular values")
-        if _matches_up_to_sign(got, centred @ Vt[-k:][::-1].T) or _matches_up_to_sign(got, centred @ Vt[-k:].T):
-            raise Incorrect(f"`{label}` used the directions of *least* variance; keep the first k rows of Vt")
-        raise Incorrect(f"`{label}` does not match scikit-learn's PCA (even allowing each axis to flip sign)")
-    return "matches scikit-learn's PCA on 2 data sets (up to the sign of each axis)"
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            what = f"an array of shape {got.shape}" if isinstance(got, np.ndarray) else show(got)
+            raise Incorrect(f"Expected `{label}` to return a pair (coordinates, ratios); got {what}")
+        coords, ratios = (np.asarray(g, dtype=float) for g in got)
+        _check_coordinates(coords, X, k, label)
+        _check_ratios(ratios, X, k, label)
+    return "matches scikit-learn's PCA on 2 data sets (up to the sign of each axis), variance shares included"
 
 
 pca = Exercise(
     "pca",
     _check_pca,
     hints=[
-        "Centre first: `Xc = X - X.mean(axis=0)`.",
-        "`U, S, Vt = np.linalg.svd(Xc, full_matrices=False)`; the rows of `Vt` are the directions, "
-        "largest variance first, so return `Xc @ Vt[:k].T`.",
+        "Centre first: subtract each column's mean (`X.mean(axis=0)`). Then `np.linalg.svd(..., "
+        "full_matrices=False)` returns U, S and Vt; the rows of Vt are the principal directions, largest "
+        "variance first.",
+        "The coordinates of a point on a direction are its dot product with it: a matrix product of the "
+        "centred data with the first k directions, transposed to columns. Check the shape: (n, k).",
+        "The variance along direction i is proportional to S[i] squared. For singular values [3, 2, 1] the "
+        "squares are [9, 4, 1], the total 14, and the first two shares [9/14, 4/14]. "
+        "`ex.pca.solution()` shows one answer.",
     ],
 )
 
-
-def _check_explained_variance_ratio(explained_variance_ratio) -> str:
-    from sklearn.decomposition import PCA
-
-    for X, _ in _pca_data():
-        label = f"explained_variance_ratio(X of shape {X.shape})"
-        got = np.asarray(call(explained_variance_ratio, X.copy(), _label=label), dtype=float)
-        expected = PCA().fit(X).explained_variance_ratio_
-        if got.shape != expected.shape:
-            raise Incorrect(f"Expected `{label}` to return {len(expected)} ratios, one per direction; got shape {got.shape}")
-        if np.allclose(got, expected, atol=1e-6):
-            continue
-        if not np.isclose(got.sum(), 1.0):
-            raise Incorrect(f"`{label}` sums to {got.sum():.3f}; the shares of the total variance sum to 1")
-        centred = X - X.mean(axis=0)
-        S = np.linalg.svd(centred, compute_uv=False)
-        if np.allclose(got, S / S.sum(), atol=1e-6):
-            raise Incorrect(f"`{label}`: variance goes with the *square* of each singular value")
-        if np.allclose(got, expected[::-1], atol=1e-6):
-            raise Incorrect(f"`{label}` is in the wrong order: largest share first")
-        raise Incorrect(f"`{label}` does not match scikit-learn's explained_variance_ratio_; did you centre X?")
-    return "matches scikit-learn on 2 data sets"
+# -- neighbour_overlap ------------------------------------------------------------------------------
 
 
-explained_variance_ratio = Exercise(
-    "explained_variance_ratio",
-    _check_explained_variance_ratio,
-    hints=["With the singular values `S` of the centred data, the shares are `S**2 / (S**2).sum()`."],
-)
+def _nearest(points, k, exclude_self=True, drop_first=False):
+    d = ((points[:, None, :] - points[None, :, :]) ** 2).sum(-1)
+    if exclude_self:
+        np.fill_diagonal(d, np.inf)
+    order = np.argsort(d, axis=1, kind="stable")
+    return order[:, 1 : k + 1] if drop_first else order[:, :k]
 
 
-def _overlap_reference(high, low, k, exclude_self=True):
-    def neighbours(X):
-        d = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
-        if exclude_self:
-            np.fill_diagonal(d, np.inf)
-        return np.argsort(d, axis=1, kind="stable")[:, :k]
-
-    a, b = neighbours(high), neighbours(low)
-    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a, b)]))
+def _share(a, b, k):
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in zip(a.tolist(), b.tolist())]))
 
 
-def _check_neighbour_overlap(neighbour_overlap) -> str:
+def _overlap_cases():
     rng = np.random.default_rng(3)
     high = rng.normal(size=(30, 5))
     cases = [(high, high[:, :2], 3), (high, high[:, :2] + rng.normal(scale=0.5, size=(30, 2)), 5), (high, high * 2.0, 4)]
-    for h, low, k in cases:
+    # duplicated rows (4 rows appear twice), in a map that separates each pair a little, as t-SNE
+    # does; seed 32 leaves no tie at any row's k-th neighbour, so how ties are broken does not matter
+    rng = np.random.default_rng(32)
+    twins = rng.normal(size=(24, 5))
+    twins = np.vstack([twins, twins[[2, 9, 15, 20]]])[rng.permutation(28)]
+    return cases + [(twins, twins[:, :2] + rng.normal(scale=0.01, size=(28, 2)), 3)]
+
+
+def _check_neighbour_overlap(neighbour_overlap) -> str:
+    from ...evaluate import neighbour_overlap as reference
+
+    for h, low, k in _overlap_cases():
         label = f"neighbour_overlap(high {h.shape}, low {low.shape}, k={k})"
         got = call(neighbour_overlap, h.copy(), low.copy(), k, _label=label)
+        if np.ndim(got) == 1 and len(got) == len(h):
+            raise Incorrect(f"`{label}` returned one value per row ({len(got)} of them); return their mean, "
+                            "one number")
         got = as_number(got, label)
-        from ...evaluate import neighbour_overlap as reference
-
         expected = reference(h, low, k)
         if np.isclose(got, expected, atol=1e-9):
             continue
+        has_twins = len(np.unique(h, axis=0)) < len(h)
+        a, b = _nearest(h, k), _nearest(low, k)
         if got > 1:
-            raise Incorrect(f"`{label}` = {got:g} is above 1; return the *fraction* of the k neighbours kept, averaged")
-        if np.isclose(got, _overlap_reference(h, low, k, exclude_self=False), atol=1e-9):
+            raise Incorrect(f"`{label}` = {got:g} is above 1; return the *fraction* of the k neighbours kept, "
+                            "averaged over rows")
+        if np.isclose(got, _share(_nearest(h, k, False), _nearest(low, k, False), k), atol=1e-9):
             raise Incorrect(f"`{label}` counts each point as its own nearest neighbour; leave it out "
                             "(put np.inf on the diagonal of the distances)")
+        if np.isclose(got, len(set(a.ravel().tolist()) & set(b.ravel().tolist())) / a.size, atol=1e-9):
+            raise Incorrect(f"`{label}` pools the neighbours of all rows before comparing; compare each row's k "
+                            "neighbours with the same row's k neighbours in the map, then average the fractions")
+        if np.isclose(got, float((a == b).mean()), atol=1e-9):
+            raise Incorrect(f"`{label}` compares the neighbour lists position by position; the order within "
+                            "the k does not matter: count the members the two sets share")
+        if has_twins:
+            raise Incorrect(f"`{label}` = {got:.3f}, expected {expected:.3f}. Some rows of `high` are duplicates: "
+                            "a row's twin is at distance 0, like the row itself, so dropping the first column of "
+                            "the sorted distances may drop the twin and keep the row; leave each row out by its "
+                            "position (np.inf on the diagonal)")
         raise Incorrect(f"`{label}` = {got:.3f} is not the mean share of each point's {k} nearest "
                         "neighbours (itself excluded) that stay among its k nearest in the map")
-    return f"all {len(cases)} test cases pass"
+    return "all 4 test cases pass, duplicated rows included"
 
 
 neighbour_overlap = Exercise(
     "neighbour_overlap",
     _check_neighbour_overlap,
     hints=[
-        "All pairwise squared distances at once: `((X[:, None] - X[None]) ** 2).sum(-1)`; put `np.inf` "
-        "on the diagonal so a point is not its own neighbour.",
-        "`np.argsort(d, axis=1)[:, :k]` gives each point's k nearest; compare the two sets row by row.",
+        "Broadcasting gives all pairwise squared distances at once: an (n, 1, d) array minus a (1, n, d) "
+        "array is (n, n, d); sum over the last axis. A point must not count as its own neighbour, even "
+        "when another point sits exactly on it.",
+        "`np.argsort(..., axis=1)` sorts each row; its first k columns are that point's k nearest. Do this "
+        "for `high` and for `low`, then, row by row, count the members the two sets share "
+        "(`set(...) & set(...)`), divide by k, and average over the rows.",
+        "`ex.neighbour_overlap.solution()` shows one answer.",
+    ],
+)
+
+# -- overlap_by_dimension: vary the map's dimension, measure what it keeps -------------------------------
+
+
+def _dimension_case():
+    X, _ = _pca_data()[0]
+    return X, [1, 2, 3, 6], 5
+
+
+def _reference_by_dimension(X, dims, k, transform=None):
+    from sklearn.decomposition import PCA
+
+    from ...evaluate import neighbour_overlap as overlap
+
+    transform = transform or (lambda X, d: PCA(n_components=d).fit_transform(X))
+    # k=None: the mistake of using each map's dimension d as the number of neighbours
+    return np.array([overlap(X, transform(X, d), d if k is None else k) for d in dims])
+
+
+def _check_overlap_by_dimension(overlap_by_dimension) -> str:
+    X, dims, k = _dimension_case()
+    label = f"overlap_by_dimension(X of shape {X.shape}, dims={dims}, k={k})"
+    got = call(overlap_by_dimension, X.copy(), list(dims), k, _label=label)
+    if isinstance(got, dict):
+        raise Incorrect(f"`{label}` returned a dict; return an array with one overlap per entry of `dims`, "
+                        "in the same order")
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"Expected `{label}` to return an array of {len(dims)} numbers; got {show(got)}") from None
+    if got.shape != (len(dims),):
+        raise Incorrect(f"Expected `{label}` to return {len(dims)} numbers, one per dimension; got shape {got.shape}")
+    expected = _reference_by_dimension(X, dims, k)
+    if np.allclose(got, expected, atol=1e-9):
+        return f"the overlaps {', '.join(f'{v:.2f}' for v in expected)} for d = {dims}"
+    if np.allclose(got, 1.0):
+        raise Incorrect(f"`{label}` is 1.0 for every d: it compares X with itself; compare X with its "
+                        "d-dimensional PCA map")
+    if np.allclose(got, _reference_by_dimension(X, dims, k, lambda X, d: X[:, :d])):
+        raise Incorrect(f"`{label}` keeps the first d *columns* of X; a map keeps the first d *principal "
+                        "directions* (PCA with n_components=d)")
+    if np.allclose(got, _reference_by_dimension(X, dims, None)):
+        raise Incorrect(f"`{label}` uses d as the number of neighbours; k stays {k} for every map, only the "
+                        "map's dimension d changes")
+    raise Incorrect(f"`{label}` = {show(got.round(3).tolist())}, expected {show(expected.round(3).tolist())}: "
+                    f"the neighbour overlap (k={k}) between X and its PCA map to d dimensions, for each d")
+
+
+overlap_by_dimension = Exercise(
+    "overlap_by_dimension",
+    _check_overlap_by_dimension,
+    hints=[
+        "Loop over `dims`: for each d, make the d-dimensional PCA map of X (scikit-learn's `PCA` with "
+        "`n_components=d`), then measure it with the library's `neighbour_overlap` against X, with the same k "
+        "every time.",
+        "Collect the numbers in a list, in the order of `dims`, and turn it into an array at the end. For "
+        "d equal to X's own dimension the map is a rotation: its overlap is 1.0. "
+        "`ex.overlap_by_dimension.solution()` shows one answer.",
     ],
 )
