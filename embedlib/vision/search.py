@@ -100,7 +100,8 @@ def precision_by_category(top, labels, k: int = 10) -> np.ndarray:
     """
     top, labels = np.asarray(top), np.asarray(labels)
     if top.ndim != 2 or labels.shape != (len(top),):
-        raise ValueError(f"top must be (n, m) and labels (n,) for the same n, got shapes {top.shape} and {labels.shape}")
+        raise ValueError(f"top must be (n, m) and labels (n,) for the same n, got shapes {top.shape} and "
+                         f"{labels.shape}")
     if not np.issubdtype(labels.dtype, np.integer) or (len(labels) and labels.min() < 0):
         raise ValueError("labels must be ints from 0 to C - 1 (np.unique(..., return_inverse=True) gives them)")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= top.shape[1]:

@@ -72,7 +72,7 @@ strip_and_normalise = Exercise(
         "that stops before the head on the images made into a tensor.",
         "The L2 length of a row is the square root of the sum of its squares. Compute one length per image "
         "(per row, not per column), keep that dimension so that the division lines up, and hand back a "
-        "numpy array.",
+        "numpy array. `ex.strip_and_normalise.solution()` shows one answer.",
     ],
 )
 

@@ -96,7 +96,8 @@ query_by_example = Exercise(
         "every cosine at once: one row of scores per query.",
         "Before ranking, make sure each query's own column (found by its row number) can never make it into "
         "the top k. Do not go by the score: a duplicate image also scores 1, and it is a fair result.",
-        "NumPy can sort each row of scores; you want the largest first and only the first k of them.",
+        "NumPy can sort each row of scores; you want the largest first and only the first k of them. "
+        "`ex.query_by_example.solution()` shows one answer.",
     ],
 )
 
@@ -185,7 +186,8 @@ precision_by_category = Exercise(
         "mask per category does it, or `np.bincount` with `weights=` (a sum per category) divided by the count "
         "per category.",
         "Worked example on other numbers: queries of category 1 with shares 0.5, 1.0 and 0.0, and one query of "
-        "category 0 with share 1.0, give [1.0, 0.5]; the mean over all four queries, 0.625, is not asked for.",
+        "category 0 with share 1.0, give [1.0, 0.5]; the mean over all four queries, 0.625, is not asked for. "
+        "`ex.precision_by_category.solution()` shows one answer.",
     ],
 )
 
@@ -251,7 +253,8 @@ centre = Exercise(
         "The database's mean vector has one number per column: the average of the database's rows. Which "
         "axis does that average run over?",
         "Subtract that same vector from the database and from the queries. Subtracting changes the rows' "
-        "lengths: scale each row back to length 1 at the end.",
+        "lengths: scale each row back to length 1 at the end. "
+        "`ex.centre.solution()` shows one answer.",
     ],
 )
 

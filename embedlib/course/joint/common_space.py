@@ -107,7 +107,7 @@ ranking_loss = Exercise(
         "triple at all (every image without tags, say), where the count is 0 and the loss must be 0, not NaN.",
         "Worked example on other numbers: one image with scores [0.9, 0.5, 0.7] for three tags, only the first "
         "its own, margin 0.3: the triples cost max(0, 0.3 - 0.9 + 0.5) = 0 and max(0, 0.3 - 0.9 + 0.7) = 0.1, "
-        "so the loss is 0.05.",
+        "so the loss is 0.05. `ex.ranking_loss.solution()` shows one answer.",
     ],
 )
 
@@ -207,7 +207,8 @@ def _check_train_epoch(train_epoch) -> str:
                         f"{_EPOCH_BATCH} images, each scored with `ranking_loss` against all the tags")
     losses, sizes = np.array([b[0] for b in batches]), np.array([b[1] for b in batches])
     value = float(got)
-    if np.isclose(value, losses.mean(), atol=1e-5) or np.isclose(value, (losses * sizes).sum() / sizes.sum(), atol=1e-5):
+    per_image = (losses * sizes).sum() / sizes.sum()  # each batch weighted by its size: accepted too
+    if np.isclose(value, losses.mean(), atol=1e-5) or np.isclose(value, per_image, atol=1e-5):
         return "one shuffled pass in batches, reproducible from the generator, returning the mean loss"
     if np.isclose(value, losses[-1], atol=1e-5):
         raise Incorrect(f"`{label}` returned {value:.4f}, the loss of the last batch; return the mean over the "
@@ -319,6 +320,6 @@ recall_at_k = Exercise(
         "over the queries that have at least one relevant item.",
         "Worked example on other numbers: query A finds 1 of its 1 relevant items in its first k, query B 1 of "
         "its 4, and query C has none: the recall is (1/1 + 1/4) / 2 = 0.625, not 2/5 (the pooled share), and C "
-        "does not count.",
+        "does not count. `ex.recall_at_k.solution()` shows one answer.",
     ],
 )

@@ -12,7 +12,8 @@ from ..checks import Exercise, Incorrect, Written, call, show
 _SPLIT_CASES = [  # (tags, word, vocabulary, picture_ids)
     ([["cat", "face"], ["dog"], ["black", "cat"], ["catfish"]], "cat", ["black", "cat", "dog", "face"], [0, 1, 2, 3]),
     ([["bobcat"], ["cat"], ["cat", "face"], ["dog", "face"], ["cats"]], "cat", ["cat", "dog", "face"], [0, 1, 2, 3, 4]),
-    ([["Tiger", "face"], ["tiger"], ["cat"], [], ["face", "tiger"]], "tiger", ["cat", "face", "tiger"], [0, 1, 2, 3, 4]),
+    ([["Tiger", "face"], ["tiger"], ["cat"], [], ["face", "tiger"]], "tiger", ["cat", "face", "tiger"],
+     [0, 1, 2, 3, 4]),
     ([["red", "apple"], ["green", "apple"], ["pineapple"]], "apple", ["apple", "green", "red"], [0, 1, 2]),
     ([["car"], ["police", "car"], ["racing", "car"]], "bus", ["car", "police"], [0, 1, 2]),  # a word no image carries
     ([["cat"], ["catfish"], ["dog"]], "cat", ["dog", "catfish", "cat", "bobcat"], [0, 1, 2]),  # unsorted, look-alikes
@@ -95,7 +96,8 @@ zero_shot_split = Exercise(
         "answers the second question for all images at once.",
         "Worked example on other data: tags [['red', 'apple'], ['pineapple'], ['fruit']] with picture_ids "
         "[4, 7, 4] and the word 'apple' give held_out [True, False, True] ('pineapple' is another word; 'fruit' "
-        "is the red apple's picture), and the vocabulary ['apple', 'red'] becomes ['red'].",
+        "is the red apple's picture), and the vocabulary ['apple', 'red'] becomes ['red']. "
+        "`ex.zero_shot_split.solution()` shows one answer.",
     ],
 )
 
