@@ -18,6 +18,10 @@ Example
 [[1, 0], [0, 1]]
 >>> holds_word([["cat", "face"], ["catfish"], ["dog", "cat"]], "cat").tolist()
 [True, False, True]
+>>> held_out, words = zero_shot_split([["man", "cook"], ["cook"], ["dog"]], "man", ["cook", "dog", "man"],
+...                                   picture_ids=[0, 0, 1])  # "cook" is the same picture as "man cook"
+>>> held_out.tolist(), words
+([True, True, False], ['cook', 'dog'])
 >>> import numpy as np
 >>> space = JointSpace(image_dim=64, word_dim=50, dim=16, seed=0)
 >>> space.images(np.ones((3, 64))).shape, space.words(np.ones((5, 50))).shape
@@ -32,8 +36,8 @@ from typing import Sequence
 import numpy as np
 import torch
 
-__all__ = ["title_words", "tag_vocabulary", "tag_matrix", "holds_word", "JointSpace", "ranking_loss",
-           "fit_joint", "recall_at_k", "suggest_words"]
+__all__ = ["title_words", "tag_vocabulary", "tag_matrix", "holds_word", "picture_ids", "zero_shot_split",
+           "JointSpace", "ranking_loss", "train_epoch", "fit_joint", "recall_at_k", "suggest_words"]
 
 
 def title_words(title: str) -> list[str]:
@@ -69,6 +73,44 @@ def holds_word(tags: Sequence[Sequence[str]], word: str) -> np.ndarray:
     leave ``word`` out of the training vocabulary."""
     word = word.lower()
     return np.array([any(t.lower() == word for t in image_tags) for image_tags in tags], dtype=bool)
+
+
+def picture_ids(images) -> np.ndarray:
+    """One int per image, the same for images that are identical pixel for pixel.
+
+    ``images`` is any array ``(n, ...)``; ids count from 0 in the order in
+    which each distinct picture first appears. Some emoji share a picture
+    ("man cook" and "cook"): a split that keeps such a pair apart tests on a
+    picture it trained on.
+    """
+    seen: dict[bytes, int] = {}
+    return np.array([seen.setdefault(np.ascontiguousarray(image).tobytes(), len(seen)) for image in np.asarray(images)],
+                    dtype=np.int64)
+
+
+def zero_shot_split(tags: Sequence[Sequence[str]], words, vocabulary: Sequence[str], picture_ids=None):
+    """The leak-free split for a zero-shot test of ``words`` (one word, or several).
+
+    Returns ``(held_out, train_vocabulary)``: ``held_out`` is a boolean
+    ``(n_images,)`` array, True for every image that carries one of the words
+    (:func:`holds_word`) and, if ``picture_ids`` (one int per image, see
+    :func:`picture_ids`) is given, for every image that shares its picture
+    with such an image; ``train_vocabulary`` is a new list of the words of
+    ``vocabulary`` other than ``words`` (case-insensitive), in its order.
+    Training on the other images and that vocabulary, nothing about the words
+    reaches the space before the test.
+    """
+    words = [words] if isinstance(words, str) else list(words)
+    held_out = np.zeros(len(tags), dtype=bool)
+    for word in words:
+        held_out |= holds_word(tags, word)
+    if picture_ids is not None:
+        ids = np.asarray(picture_ids)
+        if ids.shape != (len(tags),):
+            raise ValueError(f"picture_ids must have one id per image ({len(tags)}), got shape {ids.shape}")
+        held_out = np.isin(ids, ids[held_out])
+    lowered = {w.lower() for w in words}
+    return held_out, [w for w in vocabulary if w.lower() not in lowered]
 
 
 class JointSpace(torch.nn.Module):
@@ -126,6 +168,34 @@ def ranking_loss(image_vecs: torch.Tensor, tag_vecs: torch.Tensor, positives: to
     return (hinge * valid).sum() / valid.sum().clamp(min=1)
 
 
+def train_epoch(space: JointSpace, optimizer: torch.optim.Optimizer, image_vectors: torch.Tensor,
+                word_vectors: torch.Tensor, positives: torch.Tensor, margin: float = 0.3, batch_size: int = 128,
+                generator: torch.Generator | None = None) -> float:
+    """One pass of training over the images; returns the mean of the batches' losses, a Python float.
+
+    ``image_vectors`` (n, image_dim), ``word_vectors`` (T, word_dim) and
+    ``positives`` (n, T) are tensors. The images are visited in the order
+    ``torch.randperm(n, generator=generator)``, ``batch_size`` at a time (the
+    last batch may be smaller); each batch goes through ``space`` with all T
+    word vectors, is scored with :func:`ranking_loss` against the rows of
+    ``positives`` of the same images, and ``optimizer`` takes one step.
+    """
+    device = space.P.device
+    words = word_vectors.to(device)
+    order = torch.randperm(len(image_vectors), generator=generator)
+    total, batches = 0.0, 0
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        img, tags = space(image_vectors[idx].to(device), words)
+        loss = ranking_loss(img, tags, positives[idx].to(device), margin)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+        batches += 1
+    return total / batches
+
+
 def fit_joint(
     image_vectors,
     word_vectors,
@@ -144,10 +214,11 @@ def fit_joint(
 
     ``image_vectors`` (n, image_dim), ``word_vectors`` (T, word_dim) and
     ``positives`` (n, T) booleans. Adam on :func:`ranking_loss`, every batch
-    of images against all T tags. Returns ``(space, losses)`` with the mean
-    loss of each epoch; deterministic under ``seed`` on the CPU. The defaults
-    won on validation splits of the OpenMoji emoji with EfficientNet-Lite0
-    features and GloVe 50-d tag words (``benchmarks/joint_settings.py``).
+    of images against all T tags: :func:`train_epoch`, ``epochs`` times.
+    Returns ``(space, losses)`` with the mean loss of each epoch;
+    deterministic under ``seed`` on the CPU. The defaults won on validation
+    splits of the OpenMoji emoji with EfficientNet-Lite0 features and GloVe
+    50-d tag words (``benchmarks/joint_settings.py``).
     """
     X = torch.tensor(np.array(image_vectors, dtype=np.float32))
     W = torch.tensor(np.array(word_vectors, dtype=np.float32))
@@ -161,21 +232,8 @@ def fit_joint(
     space = JointSpace(X.shape[1], W.shape[1], dim=dim, seed=seed).to(device)
     optimiser = torch.optim.Adam(space.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(seed)
-    W_d = W.to(device)
-    losses = []
-    for _ in tqdm(range(epochs), desc="P and Q", disable=not progress):
-        order = torch.randperm(len(X), generator=generator)
-        total, batches = 0.0, 0
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size]
-            img, tags = space(X[idx].to(device), W_d)
-            loss = ranking_loss(img, tags, Y[idx].to(device), margin)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            total += loss.item()
-            batches += 1
-        losses.append(total / batches)
+    losses = [train_epoch(space, optimiser, X, W, Y, margin, batch_size, generator)
+              for _ in tqdm(range(epochs), desc="P and Q", disable=not progress)]
     return space.cpu(), losses
 
 

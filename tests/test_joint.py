@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from embedlib.joint import (JointSpace, fit_joint, holds_word, ranking_loss, recall_at_k, suggest_words,
-                            tag_matrix, tag_vocabulary, title_words)
+from embedlib.joint import (JointSpace, fit_joint, holds_word, picture_ids, ranking_loss, recall_at_k,
+                            suggest_words, tag_matrix, tag_vocabulary, title_words, train_epoch, zero_shot_split)
 
 
 def test_title_words_vocabulary_and_tag_matrix():
@@ -85,6 +85,44 @@ def test_fit_joint_aligns_images_with_their_tags():
     assert torch.equal(again.P, once_more.P)
     with pytest.raises(ValueError, match="positives must have shape"):
         fit_joint(images, words, positives[:10], progress=False)
+
+
+def test_ranking_loss_of_a_batch_without_triples_is_zero_not_nan():
+    img = torch.nn.functional.normalize(torch.randn(3, 4), dim=1).requires_grad_(True)
+    tags = torch.nn.functional.normalize(torch.randn(5, 4), dim=1)
+    none = torch.zeros(3, 5, dtype=torch.bool)
+    loss = ranking_loss(img, tags, none, 0.3)
+    assert float(loss) == 0.0
+    loss.backward()
+    assert torch.isfinite(img.grad).all()
+
+
+def test_train_epoch_is_one_epoch_of_fit_joint_and_follows_its_generator():
+    rng = np.random.default_rng(1)
+    X = torch.tensor(rng.normal(size=(50, 6)), dtype=torch.float32)
+    W = torch.tensor(rng.normal(size=(7, 4)), dtype=torch.float32)
+    Y = torch.tensor(rng.random((50, 7)) < 0.3)
+    space = JointSpace(6, 4, dim=3, seed=0)
+    optimizer = torch.optim.Adam(space.parameters(), lr=0.01)
+    loss = train_epoch(space, optimizer, X, W, Y, 0.3, 16, torch.Generator().manual_seed(0))
+    fitted, losses = fit_joint(X.numpy(), W.numpy(), Y.numpy(), dim=3, epochs=1, batch_size=16, lr=0.01, seed=0,
+                               progress=False)
+    assert isinstance(loss, float) and loss == pytest.approx(losses[0])
+    assert torch.allclose(space.P, fitted.P) and torch.allclose(space.Q, fitted.Q)
+
+
+def test_picture_ids_and_the_zero_shot_split_keep_shared_pictures_together():
+    images = np.zeros((4, 2, 2, 3), dtype=np.uint8)
+    images[1, 0, 0] = 9  # rows 0 and 2 share a picture, as do 1 and 3
+    images[3, 0, 0] = 9
+    assert picture_ids(images).tolist() == [0, 1, 0, 1]
+    tags = [["man", "cook"], ["dog"], ["cook"], ["Dog", "face"]]
+    held_out, words = zero_shot_split(tags, "man", ["cook", "dog", "man"], picture_ids=picture_ids(images))
+    assert held_out.tolist() == [True, False, True, False] and words == ["cook", "dog"]
+    held_out, words = zero_shot_split(tags, ["man", "DOG"], ["cook", "dog", "man"])
+    assert held_out.tolist() == [True, True, False, True] and words == ["cook"]
+    with pytest.raises(ValueError, match="one id per image"):
+        zero_shot_split(tags, "man", [], picture_ids=[0, 1])
 
 
 def test_recall_at_k():

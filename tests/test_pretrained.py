@@ -61,6 +61,18 @@ def test_without_head_the_features_are_1280_d_and_normalised():
     assert model.pretrained_cfg["mean"] == (0.5, 0.5, 0.5), "EfficientNet-Lite's own normalisation"
 
 
+def test_block_features_keep_every_stage_and_end_with_embed_images():
+    model = vision.pretrained_cnn()
+    images = np.random.default_rng(1).integers(0, 256, size=(3, 40, 40, 3), dtype=np.uint8)
+    stages = vision.block_features(model, images, size=64, batch_size=2, progress=False)
+    assert list(stages) == ["stem"] + [f"block{i}" for i in range(1, 8)] + ["last"]
+    assert [v.shape[1] for v in stages.values()] == [32, 16, 24, 40, 80, 112, 192, 320, 1280]
+    np.testing.assert_allclose(stages["last"], vision.embed_images(model, images, size=64, progress=False), atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(stages["block3"], axis=1), 1, atol=1e-5)
+    with pytest.raises(ValueError, match="timm EfficientNet"):
+        vision.block_features(torch.nn.Identity(), images, progress=False)
+
+
 def test_embed_images_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("EMBEDLIB_CACHE", str(tmp_path))
     model = vision.pretrained_cnn()

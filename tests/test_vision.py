@@ -268,6 +268,30 @@ def test_precision_at_k():
         vision.precision_at_k(query[:2], retrieved)
 
 
+def test_precision_by_category_averages_each_category_s_queries():
+    labels = np.array([0, 0, 0, 1])
+    top = np.array([[1, 3, 2], [3, 0, 2], [3, 3, 3], [0, 1, 2]])
+    np.testing.assert_allclose(vision.precision_by_category(top, labels, k=1), [(1 + 0 + 0) / 3, 0])
+    np.testing.assert_allclose(vision.precision_by_category(top, labels, k=2), [(0.5 + 0.5 + 0) / 3, 0])
+    assert np.isnan(vision.precision_by_category(top, np.array([0, 0, 2, 2]), k=1)[1]), "a category without items"
+    with pytest.raises(ValueError, match="k must be an int between 1 and 3"):
+        vision.precision_by_category(top, labels, k=4)
+    with pytest.raises(ValueError, match="labels must be ints"):
+        vision.precision_by_category(top, labels.astype(float), k=1)
+
+
+def test_train_step_is_the_step_of_train_classifier(digits):
+    images, labels = digits
+    a, b = vision.DigitsCNN(seed=0), vision.DigitsCNN(seed=0)
+    optimizer = torch.optim.Adam(a.parameters(), lr=3e-3)
+    order = torch.randperm(64, generator=torch.Generator().manual_seed(0))
+    x, y = torch.as_tensor(images[:64]), torch.as_tensor(labels[:64])
+    loss = vision.train_step(a, optimizer, x[order], y[order])
+    losses = vision.train_classifier(b, images[:64], labels[:64], epochs=1, seed=0, progress=False)
+    assert isinstance(loss, float) and loss == pytest.approx(losses[0])
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+
+
 def test_kmeans_nmi_is_one_for_separated_classes_and_low_for_noise():
     rng = np.random.default_rng(0)
     labels = np.repeat(np.arange(3), 30)

@@ -1,7 +1,7 @@
 """A small CNN, its training, and image embeddings from its features.
 
 - :class:`DigitsCNN` — two convolutions, a 64-d embedding layer, a linear head.
-- :func:`train_classifier`, :func:`accuracy` — Adam on cross-entropy.
+- :func:`train_step`, :func:`train_classifier`, :func:`accuracy` — Adam on cross-entropy.
 - :func:`embed` — head stripped, L2-normalised features.
 """
 from __future__ import annotations
@@ -12,7 +12,8 @@ from torch import nn
 
 from ..vectors import normalize as _unit_rows
 
-__all__ = ["DigitsCNN", "train_classifier", "accuracy", "embed"]
+__all__ = ["DigitsCNN", "train_step", "train_classifier", "accuracy", "embed"]
+
 
 class DigitsCNN(nn.Module):
     """A small convolutional network for grey images of ``in_size × in_size`` pixels.
@@ -88,6 +89,22 @@ def _positive_int(name: str, value) -> int:
     return int(value)
 
 
+def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, images: torch.Tensor,
+               labels: torch.Tensor) -> float:
+    """One training step on a batch; returns its loss before the update, a Python float.
+
+    Clears the gradients the previous step left, computes the cross-entropy
+    of ``model(images)`` (the logits, ``(n, n_classes)``) against ``labels``
+    (int64, ``(n,)``), backpropagates, and lets ``optimizer`` update the
+    weights. :func:`train_classifier` repeats it over shuffled batches.
+    """
+    optimizer.zero_grad()
+    loss = nn.functional.cross_entropy(model(images), labels)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
 def train_classifier(
     model: nn.Module,
     images,
@@ -126,12 +143,7 @@ def train_classifier(
             total = 0.0
             for start in range(0, len(x), batch_size):
                 batch = order[start : start + batch_size]
-                xb, yb = x[batch].to(device), y[batch].to(device)
-                optimizer.zero_grad()
-                loss = nn.functional.cross_entropy(model(xb), yb)
-                loss.backward()
-                optimizer.step()
-                total += loss.item() * len(batch)
+                total += train_step(model, optimizer, x[batch].to(device), y[batch].to(device)) * len(batch)
                 bar.update()
             losses.append(total / len(x))
             bar.set_postfix(epoch=epoch + 1, loss=f"{losses[-1]:.3f}")

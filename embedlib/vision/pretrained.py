@@ -26,7 +26,7 @@ from ..cache import cached_arrays, digest
 from ..vectors import normalize as _unit_rows
 from .cnn import _positive_int
 
-__all__ = ["pretrained_cnn", "imagenet_classes", "embed_images", "preprocess"]
+__all__ = ["pretrained_cnn", "imagenet_classes", "embed_images", "block_features", "preprocess"]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -142,6 +142,39 @@ def preprocess(images, size: int, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)) -> 
     return (t - mean) / std
 
 
+def _run(model: nn.Module, images, size: int, batch_size: int, device: str, progress: bool, forward,
+         cache_tag: str | None) -> dict[str, np.ndarray]:
+    """``forward(x) -> {name: (b, d) tensor}`` over ``images`` in batches, in eval mode without
+    gradients; float32 arrays ``(n, d)``, cached on disk under ``cache_tag`` (None: no cache)."""
+    size, batch_size = _positive_int("size", size), _positive_int("batch_size", batch_size)
+    cfg = getattr(model, "pretrained_cfg", None) or {}
+    mean, std = tuple(cfg.get("mean", IMAGENET_MEAN)), tuple(cfg.get("std", IMAGENET_STD))
+    images = np.asarray(images)
+    preprocess(images[:1], size, mean, std)  # validate before any work
+
+    def compute():
+        from tqdm.auto import tqdm
+
+        was_training = model.training
+        model.to(device).eval()
+        chunks: dict[str, list] = {}
+        try:
+            with torch.no_grad():
+                for start in tqdm(range(0, len(images), batch_size), desc=f"embedding images at {size} px",
+                                  unit="batch", disable=not progress):
+                    x = preprocess(images[start : start + batch_size], size, mean, std).to(device)
+                    for name, out in forward(x).items():
+                        chunks.setdefault(name, []).append(out.flatten(1).float().cpu().numpy())
+        finally:
+            model.train(was_training)
+        return {name: np.concatenate(parts).astype(np.float32) for name, parts in chunks.items()}
+
+    if cache_tag is None:
+        return compute()
+    weights = [p.detach().cpu().numpy() for p in model.state_dict().values()]
+    return cached_arrays(f"{cache_tag}-{digest(images, size, type(model).__name__, *weights)}", compute)
+
+
 def embed_images(model: nn.Module, images, *, size: int = 96, batch_size: int = 64, normalize: bool = True,
                  device: str = "cpu", cache: bool = False, progress: bool = True) -> np.ndarray:
     """Embed uint8 RGB images ``(n, h, w, 3)`` with ``model``: a float32 array ``(n, d)``.
@@ -154,32 +187,36 @@ def embed_images(model: nn.Module, images, *, size: int = 96, batch_size: int = 
     (:mod:`embedlib.cache`), keyed by the images, the size and the model's
     weights, so a second call returns at once.
     """
-    size, batch_size = _positive_int("size", size), _positive_int("batch_size", batch_size)
-    cfg = getattr(model, "pretrained_cfg", None) or {}
-    mean, std = tuple(cfg.get("mean", IMAGENET_MEAN)), tuple(cfg.get("std", IMAGENET_STD))
-    images = np.asarray(images)
-    preprocess(images[:1], size, mean, std)  # validate before any work
-
-    def compute():
-        from tqdm.auto import tqdm
-
-        was_training = model.training
-        model.to(device).eval()
-        chunks = []
-        try:
-            with torch.no_grad():
-                for start in tqdm(range(0, len(images), batch_size), desc=f"embedding images at {size} px",
-                                  unit="batch", disable=not progress):
-                    x = preprocess(images[start : start + batch_size], size, mean, std).to(device)
-                    chunks.append(model(x).flatten(1).float().cpu().numpy())
-        finally:
-            model.train(was_training)
-        return {"features": np.concatenate(chunks).astype(np.float32)}
-
-    if cache:
-        weights = [p.detach().cpu().numpy() for p in model.state_dict().values()]
-        key = f"features-{digest(images, size, type(model).__name__, *weights)}"
-        features = cached_arrays(key, compute)["features"]
-    else:
-        features = compute()["features"]
+    features = _run(model, images, size, batch_size, device, progress, lambda x: {"features": model(x)},
+                    "features" if cache else None)["features"]
     return _unit_rows(features) if normalize else features
+
+
+def block_features(model: nn.Module, images, *, size: int = 96, batch_size: int = 64, normalize: bool = True,
+                   device: str = "cpu", cache: bool = False, progress: bool = True) -> dict[str, np.ndarray]:
+    """What each stage of an EfficientNet makes of uint8 RGB images ``(n, h, w, 3)``, layer by layer.
+
+    One pass through ``model`` (a timm EfficientNet such as
+    :func:`pretrained_cnn`'s) keeps the feature maps of its stem, of each of
+    its blocks and of its last convolution, and averages each map over the
+    image, as the network itself does before its head. Returns
+    ``{"stem": (n, 32), "block1": (n, 16), ..., "block7": (n, 320),
+    "last": (n, 1280)}`` for EfficientNet-Lite0, float32, early layers first;
+    ``"last"`` is what :func:`embed_images` returns. ``normalize``, ``size``,
+    ``cache`` and the rest work as in :func:`embed_images`. Raises
+    ``ValueError`` for a model without timm's ``forward_intermediates``.
+    """
+    if not callable(getattr(model, "forward_intermediates", None)):
+        raise ValueError(f"block_features needs a timm EfficientNet (with forward_intermediates), got "
+                         f"{type(model).__name__}; use pretrained_cnn() with the default source")
+
+    def forward(x):
+        last, stages = model.forward_intermediates(x, extra_blocks=True)
+        names = ["stem"] + [f"block{i}" for i in range(1, len(stages))]
+        out = {name: stage.mean(dim=(2, 3)) for name, stage in zip(names, stages)}
+        out["last"] = last.mean(dim=(2, 3))
+        return out
+
+    features = _run(model, images, size, batch_size, device, progress, forward, "blocks" if cache else None)
+    order = ["stem"] + sorted((k for k in features if k.startswith("block")), key=lambda k: int(k[5:])) + ["last"]
+    return {name: _unit_rows(features[name]) if normalize else features[name] for name in order}

@@ -1,4 +1,5 @@
-"""Search and score image embeddings: cosine top-k, centring, precision@k, k-means NMI."""
+"""Search and score image embeddings: cosine top-k, centring, precision@k (overall and by category),
+k-means NMI."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,8 @@ from ..vectors import nearest as _nearest
 from ..vectors import normalize as _unit_rows
 from .cnn import _positive_int
 
-__all__ = ["cosine_search", "centre", "precision_at_k", "kmeans_nmi"]
+__all__ = ["cosine_search", "centre", "precision_at_k", "precision_by_category", "kmeans_nmi"]
+
 
 def _matrix(name: str, value) -> np.ndarray:
     array = np.asarray(value, dtype=np.float32)
@@ -78,6 +80,36 @@ def precision_at_k(query_labels, retrieved_labels, k: int = 10) -> float:
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= retrieved.shape[1]:
         raise ValueError(f"k must be an int between 1 and {retrieved.shape[1]} (the results per query), got {k!r}")
     return float((retrieved[:, :k] == query[:, None]).mean())
+
+
+def precision_by_category(top, labels, k: int = 10) -> np.ndarray:
+    """precision@k of a collection searched with each of its own items, one number per category.
+
+    ``top`` is ``(n, m)``, ``m >= k``: row ``i`` holds the row numbers of item
+    ``i``'s results, most similar first, the item itself left out
+    (:func:`cosine_search` with ``exclude_self=True``). ``labels`` is ``(n,)``,
+    the category of each item, an int from 0 to C - 1. Each query scores the
+    share of its first ``k`` results that are in its own category; entry ``c``
+    of the result is the mean of that share over the queries of category
+    ``c``: a float ``(C,)`` array, NaN for a category without items. The
+    mean of the result weighs every category alike (a *macro* average);
+    :func:`precision_at_k` weighs every query alike.
+
+    >>> precision_by_category([[1, 2], [0, 2], [1, 0]], [0, 0, 1], k=1).tolist()
+    [1.0, 0.0]
+    """
+    top, labels = np.asarray(top), np.asarray(labels)
+    if top.ndim != 2 or labels.shape != (len(top),):
+        raise ValueError(f"top must be (n, m) and labels (n,) for the same n, got shapes {top.shape} and "
+                         f"{labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer) or (len(labels) and labels.min() < 0):
+        raise ValueError("labels must be ints from 0 to C - 1 (np.unique(..., return_inverse=True) gives them)")
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= top.shape[1]:
+        raise ValueError(f"k must be an int between 1 and {top.shape[1]} (the results per query), got {k!r}")
+    hits = (labels[top[:, :k]] == labels[:, None]).mean(axis=1)
+    counts = np.bincount(labels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.bincount(labels, weights=hits, minlength=len(counts)) / counts
 
 
 def kmeans_nmi(vectors, labels, *, n_clusters: int | None = None, seed: int = 0) -> float:

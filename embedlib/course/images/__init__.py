@@ -10,12 +10,12 @@ teaches them.
 """
 from __future__ import annotations
 
-from .cnn import conv_output_size, train_step
-from .embedding_images import strip_and_normalise
-from .image_search import centre, query_by_example
+from .cnn import train_step
+from .embedding_images import strip_and_normalise, transfer_answer
+from .image_search import centre, hubs_answer, precision_by_category, query_by_example
 
 NOTEBOOKS = {
-    "04_images/01_cnn": [conv_output_size, train_step],
-    "04_images/02_embedding_images": [strip_and_normalise],
-    "04_images/03_image_search": [query_by_example, centre],
+    "04_images/01_cnn": [train_step],
+    "04_images/02_embedding_images": [strip_and_normalise, transfer_answer],
+    "04_images/03_image_search": [query_by_example, precision_by_category, centre, hubs_answer],
 }

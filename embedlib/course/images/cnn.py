@@ -1,4 +1,11 @@
-"""Checks for notebook 4.1, an image through a CNN: conv_output_size, train_step."""
+"""Checks for notebook 4.1, an image through a CNN: train_step.
+
+The check watches what the learner's step does, in order: whether gradients
+reach the weights (``loss.backward()``), whether the given optimizer steps,
+and whether the gradients are still there when it does. So a wrong order is
+told what it is (a ``zero_grad()`` between ``backward()`` and ``step()`` is
+told about ``zero_grad``, not about ``step``).
+"""
 from __future__ import annotations
 
 import copy
@@ -7,63 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..checks import Exercise, Incorrect, call
-from ._common import _number
-
-# -- 01_cnn: conv_output_size ------------------------------------------------------------
-
-_CONV_CASES = [(8, 3, 1, 1), (28, 5, 1, 0), (28, 3, 2, 1), (7, 3, 2, 0), (9, 4, 2, 1), (10, 4, 3, 0), (8, 2, 2, 0)]
-
-
-def _conv_label(size, kernel, stride, padding) -> str:
-    return f"conv_output_size({size}, {kernel}, stride={stride}, padding={padding})"
-
-
-# common mistakes: each formula, and what to say when the answers follow it on every case
-_CONV_MISTAKES = [
-    (lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1,
-     "round the division *down* (a last step that would hang over the edge is not taken)"),
-    (lambda n, k, s, p: (n - k) // s + 1,
-     "the padding adds `padding` pixels to the input before the kernel slides over it"),
-    (lambda n, k, s, p: (n + p - k) // s + 1,
-     "padding goes on *both* sides, so the padded size is size + 2 * padding"),
-    (lambda n, k, s, p: (n + 2 * p - k) // s,
-     "count the kernel's first position too (+ 1)"),
-    (lambda n, k, s, p: (n + 2 * p - k + 1) // s,
-     "divide the room the kernel has to move, size + 2 * padding - kernel, by the stride, then add 1"),
-]
-
-
-def _check_conv_output_size(conv_output_size) -> str:
-    answers = []
-    for case in _CONV_CASES:
-        label = _conv_label(*case)
-        answers.append(_number(call(conv_output_size, *case, _label=label), label))
-    wrong = [(case, value) for case, value in zip(_CONV_CASES, answers)
-             if not (float(value).is_integer() and value == (case[0] + 2 * case[3] - case[1]) // case[2] + 1)]
-    if not wrong:
-        return f"all {len(_CONV_CASES)} test cases pass, strides and padding included"
-    (size, kernel, stride, padding), value = wrong[0]
-    expected = (size + 2 * padding - kernel) // stride + 1
-    start = f"`{_conv_label(size, kernel, stride, padding)}` returned {value:g}"
-    if not float(value).is_integer() and np.isclose(value, (size + 2 * padding - kernel) / stride + 1):
-        raise Incorrect(f"{start}, not a whole number: a kernel only stops at whole steps, so round the "
-                        f"division down (`//`); expected {expected}")
-    for formula, advice in _CONV_MISTAKES:
-        if all(value == formula(*case) for case, value in zip(_CONV_CASES, answers)):
-            raise Incorrect(f"{start}; expected {expected}: {advice}")
-    raise Incorrect(f"{start}; expected {expected}")
-
-
-conv_output_size = Exercise(
-    "conv_output_size",
-    _check_conv_output_size,
-    hints=[
-        "Pad first: the input is `size + 2 * padding` pixels wide. The kernel fits at positions 0, stride, "
-        "2 * stride, ... as long as it does not hang over the edge.",
-        "`(size + 2 * padding - kernel) // stride + 1`.",
-    ],
-)
+from ..checks import Exercise, Incorrect, call, show
 
 # -- 01_cnn: train_step -----------------------------------------------------------------------
 
@@ -97,21 +48,78 @@ def _same(params, model) -> bool:
     return all(torch.allclose(a, b.detach(), atol=1e-6) for a, b in zip(params, model.parameters()))
 
 
+def _watch(model: nn.Module, optimizer: torch.optim.Optimizer) -> list[str]:
+    """A log of what happens to ``model`` and ``optimizer``, in order: "backward" when gradients
+    reach the weights, "step" or "step without gradients" when ``optimizer.step()`` runs."""
+    events: list[str] = []
+
+    def gradients_arrive(grad):
+        if not events or events[-1] != "backward":
+            events.append("backward")
+        return grad
+
+    for p in model.parameters():
+        p.register_hook(gradients_arrive)
+    step = optimizer.step
+
+    def watched_step(*args, **kwargs):
+        empty = all(p.grad is None or not p.grad.any() for p in model.parameters())
+        events.append("step without gradients" if empty else "step")
+        return step(*args, **kwargs)
+
+    optimizer.step = watched_step
+    return events
+
+
+def _diagnose_order(label: str, events: list[str], changed: bool) -> None:
+    """Raise Incorrect if one call's events show a step out of order; nothing if they look right."""
+    steps = [i for i, e in enumerate(events) if e.startswith("step")]
+    backwards = [i for i, e in enumerate(events) if e == "backward"]
+    if not steps:
+        if changed:
+            raise Incorrect(f"`{label}` changes the weights without calling `optimizer.step()` on the optimizer "
+                            "it was given: it seems to make an optimizer of its own. Use the `optimizer` passed "
+                            "in (its kind and learning rate are the caller's choice)")
+        if backwards:
+            raise Incorrect(f"`{label}` computes the gradients but never updates the weights: after "
+                            "`loss.backward()`, call `optimizer.step()`")
+        raise Incorrect(f"`{label}` did not change the model's weights: it neither backpropagates the loss "
+                        "nor calls `optimizer.step()`")
+    if not backwards:
+        raise Incorrect(f"`{label}` calls `optimizer.step()`, but no gradient ever reached the model's weights: "
+                        "the loss is cut off from the model (a `.detach()`, `.item()`, `float()`, "
+                        "`torch.tensor(...)` or numpy step). Compute it with torch operations on "
+                        "`model(images)`, so that `loss.backward()` can follow the graph back to the weights")
+    if steps[0] < backwards[0]:
+        raise Incorrect(f"`{label}` calls `optimizer.step()` before `loss.backward()`: the step finds no "
+                        "gradients of this batch yet, so the weights do not move on it. Backpropagate first, "
+                        "then step")
+    if events[steps[0]] == "step without gradients":
+        raise Incorrect(f"`{label}` clears the gradients (`zero_grad()`) between `loss.backward()` and "
+                        "`optimizer.step()`: the step then finds nothing to apply. Clear them at the start, "
+                        "before computing the loss")
+
+
 def _check_train_step(train_step) -> str:
     batches = _batches()
     start = _tiny_cnn()
     reference_params, reference_losses = _reference_steps(copy.deepcopy(start), batches)
     model = copy.deepcopy(start)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
-    before = [p.detach().clone() for p in model.parameters()]
+    events = _watch(model, optimizer)
     for step, (x, y) in enumerate(batches):
         label = "train_step(model, optimizer, images, labels)" + (" (a second time)" if step else "")
+        before = [p.detach().clone() for p in model.parameters()]
+        events.clear()
         got = call(train_step, model, optimizer, x.clone(), y.clone(), _label=label)
-        loss = _number(got, label)
-        if step == 0 and _same(before, model):
-            raise Incorrect(f"`{label}` did not change the model's weights: after `loss.backward()`, "
-                            "call `optimizer.step()`")
-        expected = reference_losses[step]
+        _diagnose_order(label, events, changed=not _same(before, model))
+        if torch.is_tensor(got):
+            raise Incorrect(f"`{label}` returns a tensor ({show(got)}); return the loss as a Python number "
+                            "(a float). A tensor that is kept, say in a list of losses, keeps the whole graph "
+                            "of the step alive with it")
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+            raise Incorrect(f"Expected `{label}` to return the loss, one Python number; got {show(got)}")
+        loss, expected = float(got), reference_losses[step]
         if step == 0 and not np.isclose(loss, expected, atol=1e-5):
             with torch.no_grad():
                 logits = copy.deepcopy(start)(x)
@@ -135,8 +143,13 @@ train_step = Exercise(
     "train_step",
     _check_train_step,
     hints=[
-        "Four lines: clear the old gradients, compute the loss, compute the new gradients, update the weights.",
-        "`optimizer.zero_grad()`, `loss = F.cross_entropy(model(images), labels)`, `loss.backward()`, "
-        "`optimizer.step()`; return `loss.item()`.",
+        "Four things happen, in this order: clear the gradients the previous step left, compute this batch's "
+        "loss, compute the new gradients, update the weights. Two of them are methods of the optimizer you "
+        "are given, one is a method of the loss.",
+        "The loss for raw class scores (logits) and integer labels is the cross-entropy of "
+        "`torch.nn.functional`; it applies the softmax itself. A one-number tensor has a method that gives "
+        "back a plain Python float.",
+        "Why the order matters: PyTorch adds new gradients to the ones stored on each weight, so a step that "
+        "skips the clearing pushes with last step's gradients too. `ex.train_step.solution()` shows one answer.",
     ],
 )

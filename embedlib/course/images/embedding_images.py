@@ -1,11 +1,11 @@
-"""Checks for notebook 4.2, embedding images: strip_and_normalise."""
+"""Checks for notebook 4.2, embedding images: strip_and_normalise, and a written question."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..checks import Exercise, Incorrect, call, show
+from ..checks import Exercise, Incorrect, Written, call, show
 from ._common import _array
 
 # -- 02_embedding_images: strip_and_normalise -----------------------------------------------------
@@ -72,6 +72,13 @@ strip_and_normalise = Exercise(
         "that stops before the head on the images made into a tensor.",
         "The L2 length of a row is the square root of the sum of its squares. Compute one length per image "
         "(per row, not per column), keep that dimension so that the division lines up, and hand back a "
-        "numpy array.",
+        "numpy array. `ex.strip_and_normalise.solution()` shows one answer.",
     ],
+)
+
+transfer_answer = Written(
+    "transfer_answer",
+    "EfficientNet's embeddings beat the pixels on the emoji, by a modest margin, and the digits CNN does worse "
+    "than its own 8 × 8 input. When does a network trained by someone else work straight away on your "
+    "pictures, and when would you train on your own? (3-4 sentences, using the numbers above)",
 )

@@ -1,9 +1,9 @@
-"""Checks for notebook 4.3, image search: query_by_example, centre."""
+"""Checks for notebook 4.3, image search: query_by_example, precision_by_category, centre."""
 from __future__ import annotations
 
 import numpy as np
 
-from ..checks import Exercise, Incorrect, call, show
+from ..checks import Exercise, Incorrect, Written, call, show
 from ._common import _array
 
 # -- 03_image_search: query_by_example --------------------------------------------------------
@@ -20,7 +20,9 @@ def _search_cases():
     twins[6], twins[8] = twins[1], twins[3]  # rows 1 and 6, 3 and 8 are the same image
     plain = _unit(rng.normal(size=(30, 6)))
     small = _unit(rng.normal(size=(6, 3)))
-    return [(twins, np.array([6, 1, 3, 8, 0]), 3), (plain, np.array([0, 7, 29]), 5), (small, np.array([2]), 5)]
+    # k beyond a habitual top 10, and k = n - 1: every other row
+    return [(twins, np.array([6, 1, 3, 8, 0]), 3), (plain, np.array([0, 7, 29]), 5), (small, np.array([2]), 5),
+            (plain, np.array([3, 12]), 13), (small, np.array([0, 5]), 5)]
 
 
 def _twins(vectors: np.ndarray, row: int) -> list[int]:
@@ -33,6 +35,9 @@ def _check_query_by_example(query_by_example) -> str:
         label = f"query_by_example(vectors, rows={show(rows.tolist())}, k={k}) ({n} rows)"
         got = _array(call(query_by_example, vectors.copy(), rows.copy(), k, _label=label), label)
         if got.shape != (m, k):
+            if got.shape == (m, 10) and k > 10:
+                raise Incorrect(f"`{label}` returns 10 results per query, but k = {k}: return the first k, "
+                                "whatever k is, not a fixed top 10")
             if got.shape == (m, k - 1):
                 raise Incorrect(f"`{label}` returns {k - 1} results per query: after leaving the query out, "
                                 f"there must still be k = {k}")
@@ -91,7 +96,98 @@ query_by_example = Exercise(
         "every cosine at once: one row of scores per query.",
         "Before ranking, make sure each query's own column (found by its row number) can never make it into "
         "the top k. Do not go by the score: a duplicate image also scores 1, and it is a fair result.",
-        "NumPy can sort each row of scores; you want the largest first and only the first k of them.",
+        "NumPy can sort each row of scores; you want the largest first and only the first k of them. "
+        "`ex.query_by_example.solution()` shows one answer.",
+    ],
+)
+
+# -- 03_image_search: precision_by_category ----------------------------------------------------
+
+
+def _results(labels: np.ndarray, m: int, seed: int) -> np.ndarray:
+    """(n, m) result rows for each item of a collection: other items only, each once, in a seeded order."""
+    rng = np.random.default_rng(seed)
+    n = len(labels)
+    return np.array([[j for j in rng.permutation(n) if j != i][:m] for i in range(n)])
+
+
+def _category_cases():
+    """(top, labels, k): a small one to follow by hand, k beyond a top 10, and unequal categories."""
+    small_labels = np.array([0, 0, 0, 1, 1, 2])
+    small_top = np.array([[1, 3, 2, 4], [2, 0, 5, 3], [3, 0, 4, 1], [4, 0, 1, 2], [0, 3, 1, 2], [0, 3, 1, 4]])
+    long_labels = np.arange(24) % 3
+    uneven = np.array([0] * 9 + [1] * 3 + [2] * 2)
+    return [(small_top, small_labels, 2), (_results(long_labels, 15, 1), long_labels, 12),
+            (_results(uneven, 6, 2), uneven, 4), (small_top, small_labels, 1)]
+
+
+def _category_mistakes(top, labels, k):
+    """What each usual mistake returns on this case, and what to tell it."""
+    C = labels.max() + 1
+    per_query = lambda cut: (labels[top[:, :cut]] == labels[:, None]).mean(axis=1)  # noqa: E731
+    by_query = lambda hits: np.array([hits[labels == c].mean() for c in range(C)])  # noqa: E731
+    hits = per_query(k)
+    found = labels[top[:, :k]] == labels[:, None]
+    results = labels[top[:, :k]]
+    by_result = np.array([found[results == c].mean() if (results == c).any() else np.nan for c in range(C)])
+    others = np.bincount(labels, minlength=C)[labels] - 1
+    m = top.shape[1]
+    mistakes = [
+        (by_query(per_query(m)), f"it looks at all {m} results of each query; only the first k = {k} count"),
+        (by_query(per_query(10)) if k > 10 else None,
+         f"it looks at the first 10 results of each query, but k = {k}: use k, not a habitual top 10"),
+        (np.full(C, hits.mean()), "every category gets the mean over all queries; average the queries of each "
+         "category separately (the queries of a large category must not outweigh a small one)"),
+        (by_result, "it groups by the categories of the *results*; group by the category of the *query*: entry "
+         "c is the mean over the queries of category c"),
+        (by_query(found.sum(axis=1) / np.maximum(others, 1)), "it divides by the number of other items of the "
+         "query's category (that is recall); precision@k divides the hits by k"),
+        (by_query(found.sum(axis=1).astype(float)), "it counts the hits; precision@k is their share of the k results"),
+    ]
+    return [(wrong, why) for wrong, why in mistakes if wrong is not None]
+
+
+def _check_precision_by_category(precision_by_category) -> str:
+    from ...vision import precision_by_category as reference
+
+    for top, labels, k in _category_cases():
+        C = labels.max() + 1
+        label = f"precision_by_category(top {top.shape}, labels with {C} categories, k={k})"
+        got = call(precision_by_category, top.copy(), labels.copy(), k, _label=label)
+        if isinstance(got, dict):
+            raise Incorrect(f"`{label}` returns a dict; return an array with one number per category, entry c "
+                            "for category c")
+        value = _array(got, label)
+        if value.ndim == 0:
+            raise Incorrect(f"`{label}` returns one number ({float(value):.3f}); return one precision per "
+                            f"category, an array of {C}")
+        if value.shape != (C,):
+            raise Incorrect(f"Expected `{label}` to return one number per category, shape ({C},); got shape "
+                            f"{value.shape}")
+        expected = reference(top, labels, k)
+        if np.allclose(value, expected, atol=1e-6):
+            continue
+        for wrong, why in _category_mistakes(top, labels, k):
+            if np.allclose(value, wrong, atol=1e-6, equal_nan=True):
+                raise Incorrect(f"`{label}` returned {show(np.round(value, 3).tolist())}: {why}")
+        c = int(np.flatnonzero(~np.isclose(value, expected, atol=1e-6))[0])
+        raise Incorrect(f"`{label}` gives category {c} a precision of {value[c]:.3f}; its {(labels == c).sum()} "
+                        f"queries find on average a share {expected[c]:.3f} of their first {k} results in it")
+    return f"all {len(_category_cases())} test cases pass, long lists and unequal categories included"
+
+
+precision_by_category = Exercise(
+    "precision_by_category",
+    _check_precision_by_category,
+    hints=[
+        "Two steps. First one number per query: the share of its first k results whose category is the "
+        "query's own. `labels[top]` reads the categories of all results at once, as an array shaped like `top`.",
+        "Then one number per category: the mean of that share over the queries of the category. A boolean "
+        "mask per category does it, or `np.bincount` with `weights=` (a sum per category) divided by the count "
+        "per category.",
+        "Worked example on other numbers: queries of category 1 with shares 0.5, 1.0 and 0.0, and one query of "
+        "category 0 with share 1.0, give [1.0, 0.5]; the mean over all four queries, 0.625, is not asked for. "
+        "`ex.precision_by_category.solution()` shows one answer.",
     ],
 )
 
@@ -157,6 +253,13 @@ centre = Exercise(
         "The database's mean vector has one number per column: the average of the database's rows. Which "
         "axis does that average run over?",
         "Subtract that same vector from the database and from the queries. Subtracting changes the rows' "
-        "lengths: scale each row back to length 1 at the end.",
+        "lengths: scale each row back to length 1 at the end. "
+        "`ex.centre.solution()` shows one answer.",
     ],
+)
+
+hubs_answer = Written(
+    "hubs_answer",
+    "Why do a few emoji turn up in hundreds of top-10 lists while others are in none, and why does centring "
+    "shrink the hubs? (2-4 sentences: what all vectors share, and what that does to cosines)",
 )

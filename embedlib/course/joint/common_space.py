@@ -1,11 +1,13 @@
-"""Checks for chapter 5, Joint spaces."""
+"""Checks for notebook 5.1, one space for images and words: ranking_loss, train_epoch, recall_at_k."""
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import torch
 
-from .. import joint
-from .checks import Exercise, Incorrect, call, show
+from ... import joint
+from ..checks import Exercise, Incorrect, call, show
 
 # -- 01_common_space: ranking_loss --------------------------------------------------------
 
@@ -26,6 +28,9 @@ def _loss_cases():
     empty_and_full = pos.clone()
     empty_and_full[1], empty_and_full[2] = False, True  # an image with no tag, one with every tag: no triples
     cases.append((img, tags, empty_and_full, 0.3))
+    none = torch.zeros_like(pos)
+    none[0] = True  # no image has both a tag and a missing tag: not one triple in the batch
+    cases.append((img, tags, none, 0.3))
     return cases
 
 
@@ -39,8 +44,13 @@ def _check_ranking_loss(ranking_loss) -> str:
         value = float(got.detach())
         if np.isclose(value, float(expected), atol=1e-5):
             continue
-        scores = img @ tags.T
         valid = pos.unsqueeze(2) & ~pos.unsqueeze(1)
+        if not valid.any() and not np.isfinite(value):
+            raise Incorrect(f"`{label}` returned {value} for a batch in which no image has both a tag and a missing "
+                            "tag: there is no triple, and 0 / 0 is not a number. One such batch would turn P and Q "
+                            "into NaN for good; a batch without triples must cost 0 (divide by the number of "
+                            "triples, but by at least 1)")
+        scores = img @ tags.T
         raw = margin - scores.unsqueeze(2) + scores.unsqueeze(1)
         flipped = torch.relu(margin + scores.unsqueeze(2) - scores.unsqueeze(1))
         if np.isclose(value, float((raw * valid).sum() / valid.sum()), atol=1e-5):
@@ -93,10 +103,139 @@ ranking_loss = Exercise(
         "from the same row, so think of a (B, T, T) table built by broadcasting: which two axes do you add "
         "a length-1 axis to?",
         "Compute the hinge for every (image, j, k) triple, then keep only those where the image has tag j and "
-        "lacks tag k. The mean is their sum divided by their count, not by B × T × T.",
+        "lacks tag k. The mean is their sum divided by their count, not by B × T × T; and a batch may hold no "
+        "triple at all (every image without tags, say), where the count is 0 and the loss must be 0, not NaN.",
         "Worked example on other numbers: one image with scores [0.9, 0.5, 0.7] for three tags, only the first "
         "its own, margin 0.3: the triples cost max(0, 0.3 - 0.9 + 0.5) = 0 and max(0, 0.3 - 0.9 + 0.7) = 0.1, "
-        "so the loss is 0.05.",
+        "so the loss is 0.05. `ex.ranking_loss.solution()` shows one answer.",
+    ],
+)
+
+# -- 01_common_space: train_epoch ---------------------------------------------------------------
+
+_EPOCH_SEED, _EPOCH_MARGIN, _EPOCH_BATCH = 7, 0.3, 4
+
+
+def _epoch_data():
+    """10 images against 5 tags, in batches of 4: the last batch (2 images) is smaller."""
+    g = torch.Generator().manual_seed(3)
+    X, W = torch.randn(10, 6, generator=g), torch.randn(5, 4, generator=g)
+    Y = torch.rand(10, 5, generator=g) < 0.4
+    Y[:, 0], Y[:, -1] = True, False  # every image forms triples
+    return X, W, Y
+
+
+def _epoch_variant(space, X, W, Y, *, clear=True, order="shuffled", rows_of_y="same", drop_last=False):
+    """One epoch as the reference does it, or with one usual mistake; returns the batches' (loss, size)."""
+    optimizer = torch.optim.SGD(space.parameters(), lr=1.0)
+    n = len(X)
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(_EPOCH_SEED))
+    perm = perm if order == "shuffled" else torch.arange(n)
+    out = []
+    for start in range(0, n - (n % _EPOCH_BATCH if drop_last else 0), _EPOCH_BATCH):
+        idx = perm[start : start + _EPOCH_BATCH]
+        img, tags = space(X[idx], W)
+        y = Y[idx] if rows_of_y == "same" else Y[start : start + _EPOCH_BATCH]
+        loss = joint.ranking_loss(img, tags, y, _EPOCH_MARGIN)
+        if clear:
+            optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        out.append((loss.item(), len(idx)))
+    return out
+
+
+def _same_space(a, b) -> bool:
+    return torch.allclose(a.P, b.P, atol=1e-5) and torch.allclose(a.Q, b.Q, atol=1e-5)
+
+
+def _check_train_epoch(train_epoch) -> str:
+    X, W, Y = _epoch_data()
+    start = joint.JointSpace(6, 4, dim=3, seed=0)
+    reference = copy.deepcopy(start)
+    batches = _epoch_variant(reference, X, W, Y)
+    space = copy.deepcopy(start)
+    optimizer = torch.optim.SGD(space.parameters(), lr=1.0)
+    generator = torch.Generator().manual_seed(_EPOCH_SEED)
+    label = (f"train_epoch(space, optimizer, X {tuple(X.shape)}, W {tuple(W.shape)}, Y, margin={_EPOCH_MARGIN}, "
+             f"batch_size={_EPOCH_BATCH}, generator)")
+    try:
+        got = call(train_epoch, space, optimizer, X.clone(), W.clone(), Y.clone(), _EPOCH_MARGIN, _EPOCH_BATCH,
+                   generator, _label=label)
+    except Incorrect as err:
+        if "does not require grad" in str(err) or "grad_fn" in str(err):
+            raise Incorrect(f"{err}. The loss is cut off from P and Q: `space.images` and `space.words` return "
+                            "numpy arrays without gradients, for use after training. In training, call the space "
+                            "itself, `space(image_batch, W)`, which returns tensors that remember how they were "
+                            "computed") from None
+        raise
+    if torch.is_tensor(got):
+        raise Incorrect(f"`{label}` returns a tensor ({show(got)}); return the epoch's mean loss as a Python number "
+                        "(a tensor kept from every batch would keep every batch's graph alive)")
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        raise Incorrect(f"Expected `{label}` to return the epoch's mean loss, one Python number; got {show(got)}")
+    drawn = torch.Generator().manual_seed(_EPOCH_SEED)
+    untouched = drawn.get_state()
+    torch.randperm(len(X), generator=drawn)
+    if torch.equal(generator.get_state(), untouched):
+        raise Incorrect(f"`{label}` does not draw the order of the images from `generator`: with another source "
+                        "of randomness (torch's global one, numpy) the same seed no longer gives the same "
+                        "training. Shuffle with `torch.randperm(n, generator=generator)`")
+    if not torch.equal(generator.get_state(), drawn.get_state()):
+        raise Incorrect(f"`{label}` draws from `generator` more (or otherwise) than one `torch.randperm(n, "
+                        "generator=generator)` per epoch: one permutation of the n images orders the whole epoch")
+    if not _same_space(space, reference):
+        if torch.allclose(space.P, start.P) or torch.allclose(space.Q, start.Q):
+            side = "P (the images' side)" if torch.allclose(space.P, start.P) else "Q (the words' side)"
+            raise Incorrect(f"`{label}` never changes {side}: no gradient reaches it. `space.images` and "
+                            "`space.words` return numpy arrays without gradients, for use after training; in "
+                            "training, call the space itself, `space(image_batch, W)`")
+        variants = [
+            (dict(clear=False), "the gradients of each batch add up to those of the batches before: clear them "
+             "(`optimizer.zero_grad()`) before each `loss.backward()`"),
+            (dict(rows_of_y="in order"), "each batch is scored against the positives of other images: take the rows "
+             "of Y with the same shuffled indices as the rows of X"),
+            (dict(order="in order"), "it takes the images in their stored order; visit them in the shuffled order "
+             "drawn from `generator`"),
+            (dict(drop_last=True), f"it leaves out the last, smaller batch ({len(X) % _EPOCH_BATCH} images): every "
+             "image takes part in every epoch"),
+        ]
+        for kwargs, why in variants:
+            if _same_space(space, _epoch_variant_space(start, X, W, Y, **kwargs)):
+                raise Incorrect(f"`{label}` trains P and Q differently from one epoch of the reference: {why}")
+        raise Incorrect(f"`{label}` leaves P and Q different from one epoch over shuffled batches of "
+                        f"{_EPOCH_BATCH} images, each scored with `ranking_loss` against all the tags")
+    losses, sizes = np.array([b[0] for b in batches]), np.array([b[1] for b in batches])
+    value = float(got)
+    per_image = (losses * sizes).sum() / sizes.sum()  # each batch weighted by its size: accepted too
+    if np.isclose(value, losses.mean(), atol=1e-5) or np.isclose(value, per_image, atol=1e-5):
+        return "one shuffled pass in batches, reproducible from the generator, returning the mean loss"
+    if np.isclose(value, losses[-1], atol=1e-5):
+        raise Incorrect(f"`{label}` returned {value:.4f}, the loss of the last batch; return the mean over the "
+                        f"epoch's batches ({losses.mean():.4f})")
+    if np.isclose(value, losses.sum(), atol=1e-5):
+        raise Incorrect(f"`{label}` returned {value:.4f}, the sum of the batches' losses; return their mean")
+    raise Incorrect(f"`{label}` returned {value:.4f}; the mean of the batches' losses, each computed before its "
+                    f"step, is {losses.mean():.4f}")
+
+
+def _epoch_variant_space(start, X, W, Y, **kwargs):
+    space = copy.deepcopy(start)
+    _epoch_variant(space, X, W, Y, **kwargs)
+    return space
+
+
+train_epoch = Exercise(
+    "train_epoch",
+    _check_train_epoch,
+    hints=[
+        "Start from one random order of the n images, drawn from `generator`, so that the same seed gives the "
+        "same epoch. Then walk through that order `batch_size` images at a time (the last batch may be smaller).",
+        "For each batch: the space itself, called on the batch's image vectors and on all of W, gives both in "
+        "the common space as tensors that keep the graph. The batch's rows of Y go with them into "
+        "`ranking_loss`. Then the usual step, as in notebook 4.1: clear, backpropagate, step.",
+        "Keep each batch's loss as a Python number and return their mean. `ex.train_epoch.solution()` shows one "
+        "answer.",
     ],
 )
 
@@ -114,6 +253,10 @@ _RECALL_CASES = [
     # k beyond a habitual top-10, and k equal to the number of items
     (np.linspace(1, 0, 24).reshape(2, 12) ** np.array([[1.0], [2.0]]), np.eye(2, 12, 10, dtype=bool) | np.eye(2, 12, 0, dtype=bool), 11),
     (np.array([[0.3, 0.1, 0.2]]), np.array([[0, 1, 0]], bool), 3),
+    # ties at the cut: in row 0, items 1 and 2 tie for the 2nd place and both are relevant, so whichever of them
+    # a sort puts first, the first 2 hold exactly one of them (in row 1 both tied items are irrelevant); counting
+    # every item that scores at least the 2nd best looks at 3
+    (np.array([[0.9, 0.5, 0.5, 0.1], [0.4, 0.8, 0.2, 0.8]]), np.array([[0, 1, 1, 1], [1, 0, 1, 0]], bool), 2),
 ]
 
 
@@ -136,6 +279,11 @@ def _recall_diagnoses(value, scores, relevant, k) -> list[str]:
          "its relevant items found"),
         (joint.recall_at_k(scores, relevant, k + 1) if k < scores.shape[1] else np.nan,
          f"it looks at the first {k + 1} items; look at k"),
+        (joint.recall_at_k(scores, relevant, min(k, 10)) if k > 10 else np.nan,
+         f"it looks at the first 10 items, but k = {k}: use k, not a habitual top 10"),
+        (np.mean((relevant & (scores >= -np.sort(-scores, axis=1)[:, k - 1 : k])).sum(1)[has] / relevant.sum(1)[has]),
+         "it counts every item that scores at least the k-th best score: where scores tie at the cut, that is "
+         "more than k items. Take exactly k per query (a sort's first k)"),
     ]
     return [why for wrong, why in mistakes if np.isclose(value, wrong)]
 
@@ -170,85 +318,8 @@ recall_at_k = Exercise(
         "to make it sort from high to low; then `np.take_along_axis` reads `relevant` at those positions.",
         "Per query: relevant items found among the k, divided by that query's number of relevant items. Average "
         "over the queries that have at least one relevant item.",
+        "Worked example on other numbers: query A finds 1 of its 1 relevant items in its first k, query B 1 of "
+        "its 4, and query C has none: the recall is (1/1 + 1/4) / 2 = 0.625, not 2/5 (the pooled share), and C "
+        "does not count. `ex.recall_at_k.solution()` shows one answer.",
     ],
 )
-
-# -- 02_suggestions_and_geometry: zero_shot_split -----------------------------------------------
-
-_SPLIT_CASES = [
-    ([["cat", "face"], ["dog"], ["black", "cat"], ["catfish"]], "cat", ["black", "cat", "dog", "face"]),
-    ([["bobcat"], ["cat"], ["cat", "face"], ["dog", "face"], ["cats"]], "cat", ["cat", "dog", "face"]),
-    ([["Tiger", "face"], ["tiger"], ["cat"], [], ["face", "tiger"]], "tiger", ["cat", "face", "tiger"]),
-    ([["red", "apple"], ["green", "apple"], ["pineapple"]], "apple", ["apple", "green", "red"]),
-    ([["car"], ["police", "car"], ["racing", "car"]], "bus", ["car", "police"]),  # a word no image carries
-    ([["cat"], ["catfish"], ["dog"]], "cat", ["dog", "catfish", "cat", "bobcat"]),  # unsorted, with look-alikes
-    ([["cat", "face"], ["Catfish"], ["black", "cat"]], "Cat", ["face", "cat", "black"]),  # the word capitalised
-]
-
-
-def _check_zero_shot_split(zero_shot_split) -> str:
-    for tags, word, vocabulary in _SPLIT_CASES:
-        label = f"zero_shot_split({show(tags)}, {word!r}, {show(vocabulary)})"
-        given, given_tags = list(vocabulary), [list(t) for t in tags]
-        got = call(zero_shot_split, given_tags, word, given, _label=label)
-        if not isinstance(got, tuple) or len(got) != 2:
-            raise Incorrect(f"Expected `{label}` to return two things, (held_out, train_vocabulary); got {show(got)}")
-        held_out, train_vocabulary = got
-        if given != vocabulary:
-            raise Incorrect(f"`{label}` changed the vocabulary it was given (now {show(given)}); return a new list "
-                            "and leave the input as it was")
-        if given_tags != tags:
-            raise Incorrect(f"`{label}` changed the tags it was given; leave its inputs as they were")
-        mask = np.asarray(held_out)
-        expected = joint.holds_word(tags, word)
-        if mask.dtype != bool or mask.shape != (len(tags),):
-            raise Incorrect(f"`{label}` returned held_out = {show(held_out)}; return a boolean mask with one "
-                            f"True/False per image ({len(tags)} images), not indices or words")
-        if not np.array_equal(mask, expected):
-            wrong = int(np.flatnonzero(mask != expected)[0])
-            lowered = [t.lower() for t in tags[wrong]]
-            if mask[wrong] and word.lower() not in lowered:
-                raise Incorrect(f"`{label}` holds out image {wrong} with tags {tags[wrong]}: it matches {word!r} "
-                                "inside other words; compare whole tags (`word == tag`), not substrings")
-            if not mask[wrong] and word.lower() in lowered and word not in tags[wrong]:
-                raise Incorrect(f"`{label}` keeps image {wrong} with tags {tags[wrong]} in training; compare "
-                                "without regard to case")
-            if not mask[wrong] and tags[wrong] and tags[wrong][0].lower() != word:
-                raise Incorrect(f"`{label}` keeps image {wrong} with tags {tags[wrong]} in training; look at "
-                                f"every tag of an image, not just the first one. Every image that carries {word!r} "
-                                "anywhere must be held out, or the test leaks")
-            raise Incorrect(f"`{label}`: held_out[{wrong}] is {bool(mask[wrong])} for tags {tags[wrong]}")
-        if not isinstance(train_vocabulary, (list, tuple)):
-            raise Incorrect(f"`{label}` returned train_vocabulary = {show(train_vocabulary)}; return a list of words")
-        kept = [w for w in vocabulary if w.lower() != word.lower()]
-        if any(w.lower() == word.lower() for w in train_vocabulary):
-            raise Incorrect(f"`{label}` keeps {word!r} in the training vocabulary: training would then use it as a "
-                            "wrong tag for every training image, so the space would learn about the word "
-                            "before the test. Leave it out")
-        if list(train_vocabulary) != kept:
-            missing = [w for w in kept if w not in train_vocabulary]
-            if missing:
-                raise Incorrect(f"`{label}` also drops {show(missing)} from the training vocabulary; remove only "
-                                f"the word itself (compare whole words, not substrings)")
-            raise Incorrect(f"`{label}` returned train_vocabulary = {show(train_vocabulary)}; expected every other "
-                            f"word of the vocabulary, in the vocabulary's own order: {show(kept)}")
-    return f"all {len(_SPLIT_CASES)} test cases pass"
-
-
-zero_shot_split = Exercise(
-    "zero_shot_split",
-    _check_zero_shot_split,
-    hints=[
-        "Two things can leak: an image that carries the word stays in training, or the word itself stays among "
-        "the training tags. Guard against both.",
-        "For the mask, ask of each image: is the word equal to one of its tags (lower-cased)? A list of "
-        "True/False values, turned into a numpy array, has one entry per image.",
-        "Worked example on other data: tags [['red', 'apple'], ['pineapple']] and the word 'apple' give "
-        "held_out [True, False] ('pineapple' is another word), and the vocabulary ['apple', 'red'] becomes ['red'].",
-    ],
-)
-
-NOTEBOOKS = {
-    "05_joint/01_common_space": [ranking_loss, recall_at_k],
-    "05_joint/02_suggestions_and_geometry": [zero_shot_split],
-}
