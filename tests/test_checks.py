@@ -2,7 +2,10 @@
 attempted, and rejects plausible wrong answers with the intended feedback.
 
 WRONG maps each exercise to wrong implementations and a phrase the feedback
-must contain. A meta-test makes sure no registered exercise is left without
+must contain; an entry ``(fn, phrase, kind)`` also names the kind of mistake it
+is. KINDS lists, per exercise, the kinds of mistake that apply to it (the
+issue's list: see KIND_NAMES), and a meta-test requires a wrong case of each.
+ALSO_RIGHT holds correct answers written differently, which must pass. A meta-test makes sure no registered exercise is left without
 at least two of them. The Words chapter's cases are here; later chapters add
 theirs from tests/cases_<chapter>.py (same RIGHT and WRONG shape).
 """
@@ -19,7 +22,7 @@ import cases_sequences
 import cases_wrapup
 from embedlib import text
 from embedlib.course import NOTEBOOKS, exercises
-from embedlib.course.checks import CORRECT, INCORRECT, NOT_ATTEMPTED
+from embedlib.course.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, Written
 
 # -- reference answers -----------------------------------------------------------
 
@@ -513,13 +516,34 @@ WRONG = {
     ],
 }
 
+# the kinds of mistake a check may have to catch (issue 10): every exercise lists those that apply
+KIND_NAMES = {
+    "stability",    # extreme inputs, e.g. scores of +-300 into a log-sigmoid
+    "graph",        # a loss keeps the autograd graph: the gradient flows back to the inputs
+    "seed",         # the same seed gives the same result
+    "ties",         # duplicated rows, ties where leaving the query itself out matters
+    "masking",      # -inf, not 0, when every other score is negative
+    "rounding",     # cases that round up as well as down
+    "averages",     # a per-query mean where a pooled mean would differ
+    "cutoff",       # lists longer than a habitual top-10
+    "walks",        # several steps long, not just the first step
+    "weights",      # each weight read from the right edge of a graph whose weights differ
+    "return-type",  # number vs tensor vs array: accepted or rejected, as the stub says
+}
+KINDS: dict = {}
+KINDS.update(globals().get("KINDS_WORDS_A", {}))
+KINDS.update(globals().get("KINDS_WORDS_B", {}))
+ALSO_RIGHT: dict = {}
+
 # each later chapter keeps its cases in a module of its own (tests/cases_<chapter>.py)
 for _cases in (cases_sequences, cases_graphs, cases_images, cases_joint, cases_wrapup):
     assert not set(_cases.RIGHT) & set(RIGHT) and not set(_cases.WRONG) & set(WRONG)
     RIGHT.update(_cases.RIGHT)
     WRONG.update(_cases.WRONG)
+    KINDS.update(getattr(_cases, "KINDS", {}))
+    ALSO_RIGHT.update(getattr(_cases, "ALSO_RIGHT", {}))
 
-ALL = [(nb, e.name) for nb, items in NOTEBOOKS.items() for e in items]
+ALL = [(nb, e.name) for nb, items in NOTEBOOKS.items() for e in items if not isinstance(e, Written)]
 
 
 def test_every_exercise_has_a_right_answer_and_at_least_two_wrong_ones():
@@ -555,7 +579,27 @@ def test_untouched_stub_is_not_attempted(key, capsys):
     assert capsys.readouterr().out.startswith("⏸️ Not attempted")
 
 
-WRONG_CASES = [(key, fn, phrase) for key, items in WRONG.items() for fn, phrase in items]
+WRONG_CASES = [(key, case[0], case[1]) for key, items in WRONG.items() for case in items]
+
+
+@pytest.mark.parametrize("key", ALL, ids=lambda k: f"{k[0]}:{k[1]}")
+def test_every_kind_of_mistake_that_applies_has_a_wrong_case(key):
+    assert key in KINDS, f"{key}: list the kinds of mistake that apply in KINDS (an empty set if none does)"
+    unknown = set(KINDS[key]) - KIND_NAMES
+    assert not unknown, f"{key}: unknown kinds {sorted(unknown)}; known: {sorted(KIND_NAMES)}"
+    covered = {case[2] for case in WRONG.get(key, []) if len(case) > 2}
+    assert not covered - KIND_NAMES, f"{key}: wrong cases of unknown kinds {sorted(covered - KIND_NAMES)}"
+    missing = set(KINDS[key]) - covered
+    assert not missing, f"{key}: no wrong case of the kind(s) {sorted(missing)} that apply"
+
+
+ALSO_RIGHT_CASES = [(key, fn) for key, fns in ALSO_RIGHT.items() for fn in fns]
+
+
+@pytest.mark.parametrize("key,answer", ALSO_RIGHT_CASES, ids=lambda x: getattr(x, "__name__", None))
+def test_correct_answers_written_differently_are_accepted(key, answer):
+    result = getattr(exercises(key[0]), key[1]).evaluate(answer)
+    assert result.outcome == CORRECT, result.message
 
 
 @pytest.mark.parametrize("key,wrong,phrase", WRONG_CASES, ids=lambda x: getattr(x, "__name__", None))

@@ -6,6 +6,7 @@ In a notebook::
     ex = exercises("01_words/01_sliding_window")
     ex.build_vocab.check(build_vocab)   # ✅ / ❌ with feedback / ⏸️ not attempted
     ex.build_vocab.hint()
+    ex.build_vocab.solution()           # one answer; the grader notes its use
 
 From the shell::
 
@@ -29,6 +30,8 @@ class ExerciseSet:
     def __init__(self, notebook_id: str, items: list[Exercise]) -> None:
         self.notebook_id = notebook_id
         self._items = {e.name: copy.copy(e) for e in items}
+        for e in self._items.values():
+            e.notebook_id = notebook_id
 
     def __getattr__(self, name: str) -> Exercise:
         items = self.__dict__.get("_items", {})

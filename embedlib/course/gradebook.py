@@ -1,8 +1,10 @@
 """The gradebook: one CSV row per submission, written as it finishes, never half-written.
 
 A row is a dict of columns (``student``, ``file``, ``notebook``, one column
-per exercise, ``total``, ``max``, ``status``, ``reason``, ``feedback``,
-``sha256``), so a new kind of column is one more key. While a batch runs:
+per exercise, ``total``, ``max``, ``status``, ``reason``, ``solution viewed``,
+``feedback``, ``sha256``), so a new kind of column is one more key. A written
+question's column (``NAME (written, graded by hand)``) holds the learner's text
+for the instructor; it carries no points. While a batch runs:
 
 - each finished row is appended to a journal, ``gradebook.csv.journal``
   (JSON lines, flushed and fsynced), and its feedback file is written;
@@ -23,6 +25,7 @@ import os
 import re
 from pathlib import Path
 
+from .checks import WRITTEN, Written
 from .registry import NOTEBOOKS
 from .runner import Submission
 
@@ -30,7 +33,13 @@ __all__ = ["row_of", "columns", "write_csv", "write_text", "previous_rows", "jou
            "feedback_names", "feedback_markdown", "LiveGradebook"]
 
 HEAD = ["student", "file", "notebook"]
-TAIL = ["total", "max", "status", "reason", "feedback", "sha256"]
+TAIL = ["total", "max", "status", "reason", "solution viewed", "feedback", "sha256"]
+WRITTEN_SUFFIX = " (written, graded by hand)"
+
+
+def column_name(exercise) -> str:
+    """The gradebook column of an exercise: its name; a written question's says it is graded by hand."""
+    return exercise.name + WRITTEN_SUFFIX if isinstance(exercise, Written) else exercise.name
 
 
 def _fmt(x: float) -> str:
@@ -40,16 +49,22 @@ def _fmt(x: float) -> str:
 def row_of(sub: Submission, feedback: str = "") -> dict[str, str]:
     """The CSV row of one submission."""
     row = {"student": sub.student, "file": sub.file, "notebook": sub.notebook_id}
-    row.update({r.exercise: _fmt(r.points) for r in sub.results})
+    written = {e.name for e in NOTEBOOKS.get(sub.notebook_id, []) if isinstance(e, Written)}
+    for r in sub.results:
+        if r.exercise in written:
+            row[r.exercise + WRITTEN_SUFFIX] = r.message if r.outcome == WRITTEN else ""
+        else:
+            row[r.exercise] = _fmt(r.points)
     row.update(total=_fmt(sub.total), max=_fmt(sub.max_points), status=sub.status, reason=sub.reason,
                feedback=feedback, sha256=sub.sha256)
+    row["solution viewed"] = " ".join(sub.solutions_viewed)
     return row
 
 
 def columns(rows: list[dict[str, str]]) -> list[str]:
     """HEAD, the exercises of the notebooks present (in course order), other columns, TAIL."""
     present = {r.get("notebook") for r in rows}
-    names = [e.name for nb_id in NOTEBOOKS if nb_id in present for e in NOTEBOOKS[nb_id]]
+    names = [column_name(e) for nb_id in NOTEBOOKS if nb_id in present for e in NOTEBOOKS[nb_id]]
     names = list(dict.fromkeys(names))
     known = set(HEAD) | set(TAIL) | set(names)
     extra = [k for r in rows for k in r if k not in known]
@@ -128,9 +143,21 @@ def feedback_markdown(s: Submission) -> str:
         lines += ["The notebook could not be graded: " + s.reason, ""]
     elif s.reason:
         lines += [f"Note: {s.reason}.", ""]
+    questions = {e.name: e.question for e in NOTEBOOKS.get(s.notebook_id, []) if isinstance(e, Written)}
     for r in s.results:
-        lines.append(f"- {r}  ({_fmt(r.points)}/{_fmt(r.max_points)})")
-    return "\n".join(lines) + "\n"
+        if r.exercise not in questions:
+            lines.append(f"- {r}  ({_fmt(r.points)}/{_fmt(r.max_points)})")
+    if s.solutions_viewed:
+        shown = ", ".join(f"`{n}`" for n in s.solutions_viewed)
+        lines += ["", f"You looked at the course's solution of {shown} (`.solution()`); your instructor sees this."]
+    answers = [r for r in s.results if r.exercise in questions]
+    if answers:
+        lines += ["", "## Written answers (graded by hand by your instructor, no automatic points)", ""]
+        for r in answers:
+            text = r.message if r.outcome == WRITTEN else f"*{r.message}*"
+            lines += [f"**`{r.exercise}`**: {questions[r.exercise]}", ""]
+            lines += ["> " + line if line else ">" for line in text.splitlines()] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 class LiveGradebook:

@@ -13,9 +13,16 @@ without being exactly one (``# BEGIN SOLUTION``, ``x = 1  ### END SOLUTION``,
 cell and line, and so does a solution block repeated in a cell the student
 sees. ``release --check`` also reports marker text or solution code found in
 the files under ``notebooks/``.
+
+A solution block that assigns a string (``name = '''...'''`` in triple quotes) is the model
+answer of a written question: its stub is an empty string to write in. The
+solutions themselves go to ``embedlib/course/solutions.json`` (one entry per
+exercise: its function, or its model answer), which ``ex.NAME.solution()``
+shows on request; ``release --check`` reports that file's drift too.
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -23,7 +30,7 @@ from pathlib import Path
 from .._files import write_text_atomic
 from .registry import NOTEBOOKS
 
-__all__ = ["strip_solutions", "student_notebook", "release", "ReleaseError"]
+__all__ = ["strip_solutions", "student_notebook", "solution_sources", "release", "ReleaseError"]
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -38,6 +45,8 @@ class ReleaseError(ValueError):
 # anything that reads as a marker: any case, any spacing, with or without the hashes
 _MARKERISH = re.compile(r"\b(?:BEGIN|END)[\s_-]*SOLUTION\b", re.IGNORECASE)
 _MIN_RUN = 3  # this many consecutive lines of a solution block, found elsewhere, are a leak
+_WRITTEN = re.compile(r"""^(\s*)(\w+)\s*=\s*[rRuU]?(\"\"\"|\'\'\')""")  # name = """ ... : a written answer
+SOLUTIONS_JSON = Path("embedlib") / "course" / "solutions.json"
 
 
 def _marker_lines(text: str) -> list[tuple[int, str]]:
@@ -96,7 +105,8 @@ def strip_solutions(source: str, where: str = "cell") -> str:
     """
     out: list[str] = []
     inside = False
-    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+    lines = source.splitlines(keepends=True)
+    for number, line in enumerate(lines, start=1):
         marker = line.strip()
         if marker not in (BEGIN, END) and _MARKERISH.search(line):
             raise ReleaseError(f"{where}, line {number}: {marker!r} mentions a solution marker but is not one; a "
@@ -107,7 +117,14 @@ def strip_solutions(source: str, where: str = "cell") -> str:
                 raise ReleaseError(f"{where}, line {number}: {BEGIN} inside another solution block")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}# your code here\n{indent}raise NotImplementedError()\n")
+            first = next((x for x in lines[number:] if x.strip()), "")
+            written = _WRITTEN.match(first)
+            if written:  # a written question: an empty string to write in
+                indent, name, quote = written.groups()
+                out.append(f"{indent}# your answer here, in words, between the triple quotes\n"
+                           f"{indent}{name} = {quote}\n{indent}{quote}\n")
+            else:
+                out.append(f"{indent}# your code here\n{indent}raise NotImplementedError()\n")
         elif marker == END:
             if not inside:
                 raise ReleaseError(f"{where}, line {number}: {END} without {BEGIN}")
@@ -195,6 +212,7 @@ def student_notebook(master: dict, nb_id: str, rel_out: str, slug: str = DEFAULT
         if cell["cell_type"] == "code":
             if BEGIN in src:
                 defined.update(re.findall(r"^def (\w+)\(", src, re.M))
+                defined.update(m.group(2) for m in map(_WRITTEN.match, src.splitlines()) if m)
             src = strip_solutions(src, where=f"{nb_id}, cell {index}")
             new.update(execution_count=None, outputs=[])
         else:
@@ -229,6 +247,37 @@ def student_notebook(master: dict, nb_id: str, rel_out: str, slug: str = DEFAULT
     }
 
 
+def _unmarked(source: str) -> str:
+    """``source`` with its marker lines dropped: the cell as the solution has it."""
+    return "".join(line for line in source.splitlines(keepends=True) if line.strip() not in (BEGIN, END))
+
+
+def solution_sources(master: dict, nb_id: str) -> dict[str, str]:
+    """Each registered exercise's solution: the whole function, or a written answer's text."""
+    names = {e.name for e in NOTEBOOKS.get(nb_id, [])}
+    found: dict[str, str] = {}
+    for cell in master.get("cells", []):
+        src = _source(cell)
+        if cell.get("cell_type") != "code" or BEGIN not in src:
+            continue
+        code = _unmarked(src)
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:  # IPython syntax (%magic): keep the whole cell
+            found.update({n: code.strip() + "\n" for n in names if re.search(rf"^(def )?{n}\b", code, re.M)})
+            continue
+        lines = code.splitlines(keepends=True)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in names:
+                start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found[node.name] = "".join(lines[start - 1 : node.end_lineno])
+            elif (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                  and node.targets[0].id in names and isinstance(node.value, ast.Constant)
+                  and isinstance(node.value.value, str)):
+                found[node.targets[0].id] = node.value.value.strip() + "\n"
+    return {n: found[n] for n in sorted(found)}
+
+
 def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -247,6 +296,7 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
     slug = _repo_slug(root)
     wanted: dict[Path, str] = {}
     masters: dict[Path, dict] = {}
+    sources: dict[str, dict[str, str]] = {}
     for path in sorted(solutions.rglob("*.ipynb")):
         if ".ipynb_checkpoints" in path.parts:
             continue
@@ -258,6 +308,9 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
         rel_out = f"notebooks/{nb_id}.ipynb"
         wanted[root / rel_out] = dumps(student_notebook(master, nb_id, rel_out, slug))
         masters[root / rel_out] = master
+        sources[nb_id] = solution_sources(master, nb_id)
+    if (root / SOLUTIONS_JSON).parent.is_dir():  # the course's own tree (not a bare folder of notebooks)
+        wanted[root / SOLUTIONS_JSON] = json.dumps(sources, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     existing = {p for p in notebooks.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts} if notebooks.is_dir() else set()
     report = []
     if check:  # what students would get, whatever put it there

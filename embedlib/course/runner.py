@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import re
 import secrets
 import subprocess
 import tempfile
@@ -49,6 +50,7 @@ class Submission:
     sha256: str = ""
     student: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    solutions_viewed: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -85,6 +87,7 @@ def grade_bytes(raw: bytes, file: str, limits: Limits | None = None, kernel_name
     start = time.monotonic()
     try:
         nb, sub.notebook_id = _open(raw)
+        sub.solutions_viewed = solutions_viewed(nb, sub.notebook_id)
         _run(sub, nb, sub.notebook_id, limits, kernel_name)
     except BadNotebook as err:
         sub.fail(str(err))
@@ -104,6 +107,30 @@ def precheck(raw: bytes, file: str) -> Submission | None:
     except BadNotebook as err:
         return Submission(file=file, sha256=hashlib.sha256(raw).hexdigest()).fail(str(err))
     return None
+
+
+def solutions_viewed(nb, nb_id: str) -> list[str]:
+    """The exercises whose ``.solution()`` a code cell of the submission calls, in course order.
+
+    Calls are found in the parsed code (``ex.NAME.solution()``, whatever the
+    set is called), so a comment or a string that mentions one does not count.
+    Only what the submitted notebook still shows can be seen: a cell deleted
+    after the call leaves no trace.
+    """
+    called: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(re.sub(r"^(\s*)[%!].*", r"\1pass", line) for line in cell.source.splitlines())
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            f = node.func if isinstance(node, ast.Call) else None
+            if isinstance(f, ast.Attribute) and f.attr == "solution" and isinstance(f.value, ast.Attribute):
+                called.add(f.value.attr)
+    return [e.name for e in NOTEBOOKS.get(nb_id, []) if e.name in called]
 
 
 def _open(raw: bytes):
