@@ -12,7 +12,7 @@ import numpy as np
 from ..search import rerank_mrr as _rerank_mrr
 from ..sentences import SIF
 from ..vectors import Embeddings
-from .checks import Exercise, Incorrect, call, show
+from .checks import Exercise, Incorrect, Written, call, show
 
 # -- sif_embeddings ---------------------------------------------------------------------------
 
@@ -364,6 +364,14 @@ rerank_mrr = Exercise(
     ],
 )
 
+keywords_or_encoder = Written(
+    "keywords_or_encoder",
+    "You are building the search box for your team's documents. When would you rely on keyword search (BM25), "
+    "when on a sentence encoder, and why? Use one question from this notebook's outputs for each. (3-4 sentences)",
+    hints=["Look at the questions each method ranked worst, and at which words of them the right article "
+           "contains; then think of what your own users type: names and codes, or descriptions?"],
+)
+
 NOTEBOOKS = {
-    "06_wrap_up/01_embed_all_the_things": [sif_embeddings, rerank_mrr],
+    "06_wrap_up/01_embed_all_the_things": [sif_embeddings, rerank_mrr, keywords_or_encoder],
 }
