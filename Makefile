@@ -1,7 +1,8 @@
 # Embed All The Things — one-command set-up, book, tests.
 #
 #   make book   build the book into _build/html (sets up .venv first if needed)
-#   make test   every test: library, checks, generator, grader, notebooks (nbval)
+#   make test   every test: library, checks, generator, grader, notebooks (nbval),
+#               and the built book in Chromium (tests/test_browser.py)
 #   make lab    Jupyter Lab on the student notebooks
 #
 # The environment lives in .venv and pins the tested versions (requirements-lock.txt).
@@ -25,22 +26,29 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
 	@touch $@
 
+BOOK_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BOOK_BUILD)
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
 
 # Unit tests, checks against wrong answers, generator drift, grader, doctests and
 # the solution notebooks against their stored outputs; then the student notebooks
-# must run top to bottom unsolved (lax mode: outputs not compared).
+# must run top to bottom unsolved (lax mode: outputs not compared). The book is
+# built first, from scratch (--all: every page's warnings count, and a change to
+# _static/ alone is not skipped), for the browser tests, which open it in the
+# system's Chromium (Debian: apt-get install chromium chromium-driver); without
+# Chromium they skip, saying so.
 test: $(STAMP)
+	$(BOOK_BUILD) --all
 	$(BIN)/python -m embedlib.course release --check
 	$(PYTEST) tests embedlib solutions --nbval $(NBVAL_OPTS) --nbval-sanitize-with tests/nbval_sanitize.cfg
 	$(PYTEST) notebooks --nbval-lax $(NBVAL_OPTS)
 
 # Library and tooling only (no notebooks, no grader runs): seconds, for quick loops.
 test-fast: $(STAMP)
-	$(PYTEST) tests embedlib -m "not slow"
+	$(PYTEST) tests embedlib -m "not slow and not browser"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

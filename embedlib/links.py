@@ -12,7 +12,9 @@ were never linked:
   product of its two node vectors (node2vec's best operator, Grover &
   Leskovec 2016);
 - :func:`common_neighbours` is the classic baseline score: how many
-  neighbours the two nodes share.
+  neighbours the two nodes share;
+- :func:`select_on_validation` chooses parameters (node2vec's p and q) on a
+  validation split and scores the test split once, for the chosen ones.
 
 Example
 -------
@@ -27,11 +29,13 @@ Example
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["split_edges", "sample_non_edges", "hadamard_features", "common_neighbours"]
+__all__ = ["split_edges", "sample_non_edges", "hadamard_features", "common_neighbours", "Selection",
+           "select_on_validation"]
 
 
 def split_edges(graph, test_fraction: float, rng: np.random.Generator):
@@ -107,3 +111,34 @@ def common_neighbours(graph, pairs: Sequence[tuple]) -> np.ndarray:
     """For each pair ``(u, v)``, the number of nodes linked to both."""
     adj = {n: set(graph[n]) for n in graph}
     return np.array([len(adj[u] & adj[v]) for u, v in pairs], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What :func:`select_on_validation` found: the chosen parameters, every
+    candidate's validation score (in the grid's order), and the chosen one's test score."""
+
+    params: tuple
+    validation: dict
+    test: float
+
+
+def select_on_validation(grid: Sequence[tuple], score: Callable[..., float]) -> Selection:
+    """Choose parameters on the validation split, then score the test split once.
+
+    ``grid`` is a list of parameter tuples, e.g. ``[(p, q), ...]``; ``score(*params,
+    split)`` returns a number, higher is better, with ``split`` ``"validation"`` or
+    ``"test"``. Every tuple is scored on validation; the best (the first in the grid
+    on a tie) is scored on test, and only it. Raises ``ValueError`` for an empty grid.
+
+    >>> table = {(1, 1): 0.7, (1, 0.5): 0.8, (2, 1): 0.8}
+    >>> result = select_on_validation(list(table), lambda p, q, split: table[(p, q)] - (split == "test") * 0.1)
+    >>> result.params, round(result.test, 2)
+    ((1, 0.5), 0.7)
+    """
+    grid = [tuple(params) for params in grid]
+    if not grid:
+        raise ValueError("grid is empty: give at least one parameter tuple")
+    validation = {params: float(score(*params, "validation")) for params in grid}
+    best = max(grid, key=validation.__getitem__)
+    return Selection(best, validation, float(score(*best, "test")))

@@ -2,19 +2,30 @@
 
 The Sequences chapter needs shopping sessions whose truth is known, so that
 item vectors can be scored: which category each item is in, which items go
-together (a phone, its case, its charger), and what each user is interested
-in. :func:`make_marketplace` generates them:
+together (a phone, its case; an espresso machine, beans), and what each user
+is interested in. :func:`make_marketplace` generates them, with the traits
+that make real logs hard:
 
 - a **catalogue** of 261 items in 12 categories, each with a readable
   title, a category and a price. Within a category a few brands each sell
-  the same kinds of product, and each "anchor" product (a smartphone, a
-  tent) has **complements** of the same brand (its case, its pegs);
+  the same kinds of product (**substitutes**: three brands of tent), and
+  an "anchor" product has **complements**: of its own brand in its
+  category (a tent, its pegs) and of any brand in another category (an
+  espresso machine, espresso beans; a travel guide, a tent);
+- **long-tail popularity**: the item of popularity rank ``r`` is chosen
+  in proportion to ``r ** -popularity_exponent`` (Zipf's law), so a few
+  items get most views and many get few;
 - **users**, each with one of 8 personas ("home cook", "outdoor type", ...)
   that mixes 2–3 categories, blurred per user;
-- **sessions**: a user picks a category by interest, lands on a popular
-  item, then moves to a complement of what they look at, to another item
-  of the same category, to another of their interests, or (noise) to any
-  item at all.
+- **sessions**, some about one interest and some about two at once
+  (**multi-interest**): a user lands on a popular item of a category they
+  like, then moves to a complement of what they look at, to a substitute,
+  to another item of the category, to the session's other interest, or
+  (noise: a random click) to any item at all.
+
+:meth:`Marketplace.category_purity` and :meth:`Marketplace.neighbour_recall`
+(of :attr:`~Marketplace.complements` or :attr:`~Marketplace.substitutes`)
+score item vectors against that truth.
 
 :func:`load_session_log` (in :mod:`embedlib.session_log`) reads the usual export of a shop's logs, a CSV
 file with one row per viewed item (``user, session, timestamp, item``),
@@ -25,8 +36,8 @@ Example
 >>> market = make_marketplace(n_users=50, seed=0)
 >>> len(market.items), len(market.categories)
 (261, 12)
->>> [market.category(item) for item in market.complements["nokto-smartphone"]]
-['phones', 'phones', 'phones']
+>>> [market.title(item) for item in market.complements["nokto-smartwatch"]]
+['Nokto watch band', 'Stride running shoes', 'Kinetic running shoes', 'Pace running shoes']
 """
 from __future__ import annotations
 
@@ -40,6 +51,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from ._files import write_text_atomic
+from .vectors import Embeddings
 from .session_log import SessionLog, load_session_log  # re-exported: the loader lives in its own module
 
 __all__ = ["Item", "Marketplace", "SessionLog", "make_marketplace", "load_session_log"]
@@ -125,6 +137,37 @@ _PERSONAS: dict[str, dict[str, float]] = {
     "pet owner": {"pets": 0.65, "garden": 0.15, "running": 0.2},
 }
 
+# complements in another category, of any brand: (category, kind) -> [(category, kind)]
+_CROSS: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("phones", "smartphone"): [("laptops", "USB-C hub")],
+    ("phones", "smartwatch"): [("running", "running shoes")],
+    ("laptops", "ultrabook"): [("office", "monitor arm"), ("office", "mechanical keyboard")],
+    ("laptops", "gaming laptop"): [("gaming", "gaming headset"), ("gaming", "controller")],
+    ("kitchen", "espresso machine"): [("coffee", "espresso beans"), ("coffee", "coffee grinder")],
+    ("kitchen", "milk frother"): [("coffee", "espresso beans")],
+    ("coffee", "pour-over kettle"): [("kitchen", "descaler")],
+    ("running", "running vest"): [("phones", "wireless earbuds")],
+    ("running", "water flask"): [("camping", "headlamp")],
+    ("camping", "camping stove"): [("coffee", "filter coffee"), ("kitchen", "cast-iron pan")],
+    ("camping", "sleeping mat"): [("running", "energy gels")],
+    ("baby", "baby monitor"): [("phones", "smartphone")],
+    ("baby", "bottle steriliser"): [("kitchen", "descaler")],
+    ("baby", "pram"): [("running", "running shoes")],
+    ("garden", "garden hose"): [("pets", "dog bed")],
+    ("garden", "seed tray"): [("books", "cookbook")],
+    ("gaming", "game console"): [("books", "fantasy novel")],
+    ("books", "cookbook"): [("kitchen", "chef's knife"), ("kitchen", "cast-iron pan")],
+    ("books", "travel guide"): [("camping", "tent"), ("camping", "headlamp")],
+    ("books", "reading light"): [("office", "desk lamp")],
+    ("pets", "dog lead"): [("camping", "headlamp"), ("running", "running jacket")],
+    ("office", "standing desk"): [("laptops", "wireless mouse")],
+    ("office", "mechanical keyboard"): [("gaming", "gaming headset")],
+}
+
+# the chances of each kind of step, after noise: the session's other interest (two-interest sessions
+# only), another of the user's interests, a complement (from an anchor), a substitute (same kind, other brand)
+_SWITCH, _DRIFT, _COMPLEMENT, _SUBSTITUTE = 0.25, 0.05, 0.4, 0.15
+
 
 @dataclass(frozen=True)
 class Item:
@@ -134,6 +177,7 @@ class Item:
     title: str
     category: str
     price: float
+    kind: str = ""  # the kind of product ("tent"); the same kind from other brands is a substitute
 
 
 @dataclass
@@ -141,10 +185,12 @@ class Marketplace:
     """A generated marketplace: its catalogue, its sessions, and their truth.
 
     ``sessions[i]`` is the list of item ids viewed in session ``i``, in order,
-    by user ``session_user[i]`` starting at ``session_start[i]``. The truth:
-    each item's category (``items``), each anchor item's ``complements``,
-    each user's ``persona`` and their ``interests`` (a weight per category,
-    columns in the order of ``categories``).
+    by user ``session_user[i]`` starting at ``session_start[i]``, about the
+    categories ``session_interests[i]`` (one or two). The truth: each
+    item's category (``items``), each anchor item's ``complements``, each
+    item's chance of being picked by popularity (``popularity``, in the
+    order of ``items``), each user's ``persona`` and their ``interests`` (a
+    weight per category, columns in the order of ``categories``).
     """
 
     items: list[Item]
@@ -157,6 +203,8 @@ class Marketplace:
     categories: list[str]
     complements: dict[str, list[str]]
     personas: list[str] = field(default_factory=lambda: list(_PERSONAS))
+    session_interests: list[tuple[str, ...]] = field(default_factory=list)
+    popularity: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self._by_id = {item.id: item for item in self.items}
@@ -173,6 +221,51 @@ class Marketplace:
 
     def category(self, item_id: str) -> str:
         return self.item(item_id).category
+
+    def category_purity(self, emb: Embeddings, k: int = 10) -> float:
+        """Mean over the items of ``emb`` of the share of their ``k`` nearest items in their own category.
+
+        Neighbours are by cosine, the item itself left out
+        (:meth:`Embeddings.most_similar`); every item counts once, rare or
+        popular. Chance is about 1 in 12. Raises ``KeyError`` for a key of
+        ``emb`` that is not in the catalogue, ``ValueError`` for ``k < 1``.
+
+        >>> market = make_marketplace(n_users=5, seed=0)
+        >>> from embedlib.vectors import Embeddings
+        >>> one_hot = Embeddings([i.id for i in market.items], np.eye(len(market.items)))
+        >>> 0.0 <= market.category_purity(one_hot, k=3) <= 1.0
+        True
+        """
+        _check_k(k)
+        shares = [np.mean([self.category(other) == self.category(key) for other, _ in emb.most_similar(key, topn=k)])
+                  for key in emb.keys]
+        return float(np.mean(shares))
+
+    @property
+    def substitutes(self) -> dict[str, list[str]]:
+        """Each item's substitutes: the same kind of product from the other brands of its category."""
+        by_kind: dict[tuple[str, str], list[str]] = {}
+        for item in self.items:
+            by_kind.setdefault((item.category, item.kind), []).append(item.id)
+        return {item.id: [o for o in by_kind[item.category, item.kind] if o != item.id] for item in self.items}
+
+    def neighbour_recall(self, emb: Embeddings, related: dict[str, list[str]], k: int = 10) -> float:
+        """Mean over the items that ``emb`` knows of the share of their ``related`` items among their ``k`` nearest.
+
+        ``related`` is :attr:`complements` or :attr:`substitutes` (or any
+        item -> list of items). Items with no related item are left out; a
+        related item without a vector counts as missed. Raises ``ValueError``
+        for ``k < 1`` or when ``emb`` knows none of the items of ``related``.
+        """
+        _check_k(k)
+        shares = []
+        for item, others in related.items():
+            if others and item in emb:
+                near = {other for other, _ in emb.most_similar(item, topn=k)}
+                shares.append(np.mean([other in near for other in others]))
+        if not shares:
+            raise ValueError("emb has a vector for none of the items of related")
+        return float(np.mean(shares))
 
     def events(self) -> list[tuple[str, str, datetime, str]]:
         """One ``(user, session, timestamp, item)`` row per view, in time order within each session."""
@@ -197,36 +290,82 @@ class Marketplace:
         write_text_atomic(path, buffer.getvalue())
 
 
+def _check_k(k) -> None:
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+        raise ValueError(f"k must be an int >= 1, got {k!r}")
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _catalogue(rng: np.random.Generator) -> tuple[list[Item], dict[str, list[str]]]:
-    items, complements = [], {}
+def _catalogue(rng: np.random.Generator) -> tuple[list[Item], dict[str, list[str]], list[tuple[str, str]]]:
+    """The items, each anchor's complements (same brand, then other categories'), and each item's (category, kind)."""
+    items, kind_of, goes_with = [], [], {}
     for category, (brands, kinds) in _CATALOGUE.items():
         for brand in brands:
-            for kind, low, high, goes_with in kinds:
+            for kind, low, high, others in kinds:
                 title = f"{brand} {kind}"
                 price = round(float(np.exp(rng.uniform(np.log(low), np.log(high)))), 2)
-                items.append(Item(_slug(title), title, category, price))
-                if goes_with:
-                    complements[_slug(title)] = [_slug(f"{brand} {other}") for other in goes_with]
-    return items, complements
+                items.append(Item(_slug(title), title, category, price, kind))
+                kind_of.append((category, kind))
+                if others:
+                    goes_with[_slug(title)] = [_slug(f"{brand} {other}") for other in others]
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    for item, kind in zip(items, kind_of):
+        by_kind.setdefault(kind, []).append(item.id)
+    for item, kind in zip(items, kind_of):
+        for other_kind in _CROSS.get(kind, []):
+            goes_with.setdefault(item.id, []).extend(by_kind[other_kind])
+    return items, goes_with, kind_of
+
+
+class _Draw:
+    """Draws one of ``members`` in proportion to ``weights`` (a cumulative sum and a binary search)."""
+
+    def __init__(self, members, weights) -> None:
+        self.members = np.asarray(members)
+        self.cdf = np.cumsum(weights, dtype=float)
+
+    def __call__(self, rng: np.random.Generator) -> int:
+        return int(self.members[np.searchsorted(self.cdf, rng.random() * self.cdf[-1], side="right")])
 
 
 def make_marketplace(
     n_users: int = 1000,
+    *,
     sessions_per_user: float = 4.0,
     mean_length: float = 6.0,
-    noise: float = 0.1,
+    noise: float = 0.15,
+    popularity_exponent: float = 1.0,
+    multi_interest: float = 0.4,
     seed: int = 0,
 ) -> Marketplace:
     """Generate the catalogue, users and browsing sessions (see the module docstring).
 
-    ``sessions_per_user`` and ``mean_length`` are means (each user has at
-    least one session, each session at least two views); ``noise`` is the
-    chance that a step goes to any item at all. The catalogue is the same
-    for every seed except for its prices.
+    Parameters
+    ----------
+    n_users : number of users; each has one of 8 personas.
+    sessions_per_user : mean sessions per user (each user has at least one).
+    mean_length : mean views per session (each session has at least two, at most 30).
+    noise : the chance that a step is a random click, to any item (by popularity).
+    popularity_exponent : Zipf exponent ``s`` of item popularity: the item of
+        rank ``r`` is picked in proportion to ``r ** -s`` (0: all items alike;
+        1: the most popular item is picked 261 times as often as the least).
+    multi_interest : the share of sessions about two of the user's categories
+        rather than one; in those, a quarter of the steps jump to the other.
+    seed : the same seed gives the same marketplace. The catalogue is the
+        same for every seed except for its prices and popularity ranks.
+
+    Other steps (fixed): 5% drift to another of the user's interests. Of
+    the rest, from an item that goes with others (an anchor, or one of its
+    complements, which leads back to the anchor), 40% go to one of them
+    (each kind alike, a brand by popularity); 15% go to a substitute (the
+    same kind of product of another brand); the others go to an item of
+    the same category, by popularity. A session lands on an item of its
+    category by popularity, anchors three times as likely.
+
+    Raises ``ValueError`` naming a parameter out of range.
     """
     if not isinstance(n_users, (int, np.integer)) or n_users < 1:
         raise ValueError(f"n_users must be an int >= 1, got {n_users!r}")
@@ -236,17 +375,36 @@ def make_marketplace(
         raise ValueError(f"mean_length must be >= 2, got {mean_length!r}")
     if not 0 <= noise <= 1:
         raise ValueError(f"noise must be between 0 and 1, got {noise!r}")
+    if not popularity_exponent >= 0:
+        raise ValueError(f"popularity_exponent must be >= 0, got {popularity_exponent!r}")
+    if not 0 <= multi_interest <= 1:
+        raise ValueError(f"multi_interest must be between 0 and 1, got {multi_interest!r}")
     rng = np.random.default_rng(seed)
-    items, complements = _catalogue(rng)
+    items, complements, kind_of = _catalogue(rng)
     categories = list(_CATALOGUE)
-    ids = np.array([item.id for item in items])
+    ids = [item.id for item in items]
+    index = {item_id: i for i, item_id in enumerate(ids)}
     category_of = np.array([categories.index(item.category) for item in items])
-    # popularity: anchors (items with complements) are where sessions usually start
-    popularity = rng.lognormal(0.0, 0.8, size=len(items)) * np.where([i.id in complements for i in items], 3.0, 1.0)
-    in_category = [np.flatnonzero(category_of == c) for c in range(len(categories))]
-    category_p = [popularity[m] / popularity[m].sum() for m in in_category]
-    overall = popularity / popularity.sum()
-    index = {item.id: i for i, item in enumerate(items)}
+    # long tail: each item gets a popularity rank r and is picked in proportion to r ** -s
+    popularity = (rng.permutation(len(items)) + 1.0) ** -float(popularity_exponent)
+    popularity /= popularity.sum()
+    anchor = np.array([item.id in complements for item in items])
+    members = [np.flatnonzero(category_of == c) for c in range(len(categories))]
+    land = [_Draw(m, popularity[m] * np.where(anchor[m], 3.0, 1.0)) for m in members]
+    same_category = [_Draw(m, popularity[m]) for m in members]
+    anywhere = _Draw(np.arange(len(items)), popularity)
+    substitute = {}
+    for i, kind in enumerate(kind_of):
+        others = [j for j, other in enumerate(kind_of) if other == kind and j != i]
+        substitute[i] = _Draw(others, popularity[others]) if others else None
+    # "goes with" works both ways: from a phone to its case, and from the case back to the phone
+    linked: dict[int, dict[tuple[str, str], list[int]]] = {}
+    for anchor_id, others in complements.items():
+        a = index[anchor_id]
+        for b in (index[other] for other in others):
+            linked.setdefault(a, {}).setdefault(kind_of[b], []).append(b)
+            linked.setdefault(b, {}).setdefault(kind_of[a], []).append(a)
+    complement = {i: [_Draw(js, popularity[js]) for js in by_kind.values()] for i, by_kind in linked.items()}
 
     personas = list(_PERSONAS)
     users = [f"u{u:04d}" for u in range(n_users)]
@@ -257,36 +415,49 @@ def make_marketplace(
         base = np.array([weights.get(c, 0.0) for c in categories])
         interests[u] = rng.dirichlet(base * 20 + 0.05)  # blurred per user, mostly the persona's categories
 
-    sessions, session_user, session_start = [], [], []
+    sessions, session_user, session_start, session_interests = [], [], [], []
     epoch = datetime(2026, 3, 1, tzinfo=timezone.utc)
     for u in range(n_users):
+        likes = _Draw(np.arange(len(categories)), interests[u])
         n_sessions = 1 + rng.poisson(sessions_per_user - 1)
         starts = np.sort(rng.uniform(0, 30 * 24 * 3600, size=n_sessions))
         for start in starts:
-            c = rng.choice(len(categories), p=interests[u])
-            cur = in_category[c][rng.choice(len(in_category[c]), p=category_p[c])]
+            focus = [likes(rng)]
+            if rng.random() < multi_interest:
+                rest = interests[u].copy()
+                rest[focus[0]] = 0.0
+                if rest.sum() > 0:
+                    focus.append(_Draw(np.arange(len(categories)), rest)(rng))
+            cur = land[focus[0]](rng)
             views = [cur]
             length = 2 + rng.geometric(1.0 / (mean_length - 1)) - 1
+            switch = _SWITCH if len(focus) == 2 else 0.0
             while len(views) < min(length, 30):
-                r = rng.random()
-                goes_with = complements.get(ids[cur], [])
-                if r < noise:  # noise: anything at all
-                    cur = rng.choice(len(items), p=overall)
-                elif r < noise + 0.1:  # another of the user's interests
-                    c = rng.choice(len(categories), p=interests[u])
-                    cur = in_category[c][rng.choice(len(in_category[c]), p=category_p[c])]
-                elif goes_with and r < noise + 0.55:  # a complement of what they look at
-                    cur = index[goes_with[rng.integers(len(goes_with))]]
-                else:  # more of the same category
-                    c = category_of[cur]
-                    cur = in_category[c][rng.choice(len(in_category[c]), p=category_p[c])]
+                if rng.random() < noise:  # a random click
+                    cur = anywhere(rng)
+                elif (r := rng.random()) < switch:  # the session's other interest
+                    cur = land[focus[1] if category_of[cur] == focus[0] else focus[0]](rng)
+                elif r < switch + _DRIFT:  # another of the user's interests
+                    cur = land[likes(rng)](rng)
+                else:
+                    r = rng.random()
+                    to_complement = _COMPLEMENT if cur in complement else 0.0
+                    if r < to_complement:  # a complement of what they look at
+                        kinds = complement[cur]
+                        cur = kinds[rng.integers(len(kinds))](rng)
+                    elif r < to_complement + _SUBSTITUTE and substitute[cur] is not None:  # another brand's
+                        cur = substitute[cur](rng)
+                    else:  # more of the same category
+                        cur = same_category[category_of[cur]](rng)
                 if cur != views[-1]:
                     views.append(cur)
-            sessions.append([str(ids[v]) for v in views])
+            sessions.append([ids[v] for v in views])
             session_user.append(users[u])
             session_start.append(epoch + timedelta(seconds=float(round(start))))
+            session_interests.append(tuple(categories[c] for c in focus))
     return Marketplace(
         items=items, sessions=sessions, session_user=session_user, session_start=session_start, users=users,
         persona={users[u]: personas[persona_of[u]] for u in range(n_users)}, interests=interests,
         categories=categories, complements=complements, personas=personas,
+        session_interests=session_interests, popularity=popularity,
     )

@@ -2,6 +2,8 @@
 
 Every helper takes arrays and labels, accepts ``ax=None`` (a new figure is
 made) and returns the matplotlib Axes, so figures can be combined.
+:func:`interactive_map` (hover, zoom, search; from :mod:`embedlib.plot_interactive`)
+returns a plotly Figure instead.
 """
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve", "image_grid", "image_map"]
+from .plot_interactive import interactive_map
+
+__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve", "image_grid", "image_map", "interactive_map"]
 
 
 def _axes(ax, figsize=(6, 4)):

@@ -2,7 +2,8 @@
 
 :func:`load_session_log` turns a ``user, session, timestamp, item`` log into
 the sessions the Sequences chapter trains on (the same shape
-:func:`embedlib.marketplace.make_marketplace` generates). Every problem in
+:func:`embedlib.marketplace.make_marketplace` generates), and
+:func:`user_vectors` turns a user's sessions into one vector. Every problem in
 the file is an error that names the file and the line, counted as a text
 editor counts them (blank lines included), and says what to do.
 
@@ -23,8 +24,14 @@ import math
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Hashable, Sequence
 
-__all__ = ["SessionLog", "load_session_log"]
+import numpy as np
+
+if TYPE_CHECKING:
+    from .vectors import Embeddings
+
+__all__ = ["SessionLog", "load_session_log", "user_vectors"]
 
 _OTHER_DELIMITERS = {";": "';'", "\t": "'\\t' (tab)", "|": "'|'", ",": "','"}
 
@@ -182,3 +189,43 @@ def load_session_log(
         log.users.append(u)
         log.session_ids.append(s)
     return log
+
+
+def user_vectors(emb: Embeddings, sessions: Sequence[Sequence], session_user: Sequence[Hashable],
+                 users: Sequence[Hashable]) -> np.ndarray:
+    """One vector per user: the mean of their sessions' vectors, each session counting once.
+
+    A session's vector is ``emb.mean_vector(session)``, the mean of its
+    items' unit vectors (items without a vector skipped). A user's vector
+    is the mean of the vectors of their sessions that have at least one
+    known item, so a long session weighs no more than a short one; a user
+    without any gets zeros.
+
+    Parameters
+    ----------
+    emb : the item :class:`~embedlib.vectors.Embeddings`.
+    sessions : lists of item ids; ``session_user[i]`` is the user of ``sessions[i]``.
+    users : the users, in the order of the rows returned.
+
+    Returns a float32 array of shape ``(len(users), emb.dim)``. Raises
+    ``ValueError`` when ``sessions`` and ``session_user`` differ in length
+    or a session's user is not in ``users``.
+
+    >>> from embedlib.vectors import Embeddings
+    >>> emb = Embeddings(["a", "b"], [[2.0, 0.0], [0.0, 1.0]])
+    >>> user_vectors(emb, [["a", "a", "a"], ["b"]], ["u", "u"], ["u", "v"]).tolist()
+    [[0.5, 0.5], [0.0, 0.0]]
+    """
+    if len(sessions) != len(session_user):
+        raise ValueError(f"sessions and session_user must have the same length, got {len(sessions)} and "
+                         f"{len(session_user)}")
+    row = {user: r for r, user in enumerate(users)}
+    total = np.zeros((len(users), emb.dim), dtype=np.float64)
+    count = np.zeros(len(users))
+    for session, user in zip(sessions, session_user):
+        if user not in row:
+            raise ValueError(f"session of user {user!r}, who is not in users")
+        if any(item in emb for item in session):
+            total[row[user]] += emb.mean_vector(session)
+            count[row[user]] += 1
+    return (total / np.maximum(count, 1)[:, None]).astype(np.float32)

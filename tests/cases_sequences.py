@@ -1,4 +1,6 @@
 """Reference and wrong answers for the Sequences chapter's exercises (see test_checks.py)."""
+from collections import Counter, defaultdict
+
 import numpy as np
 
 S1, S2 = "02_sequences/01_item2vec", "02_sequences/02_sequences_of_anything"
@@ -14,15 +16,50 @@ def session_pairs_ok(sessions, window):
     return pairs
 
 
-def hit_rate_ok(recommended, targets, k):
-    return sum(t in r[:k] for r, t in zip(recommended, targets)) / len(targets)
+def session_pairs_by_distance_ok(sessions, window):
+    """Pairs found distance by distance, in both directions, as lists: a different order and shape."""
+    for s in sessions:
+        for d in range(1, window + 1):
+            for a, b in zip(s, s[d:]):
+                yield [a, b]
+                yield [b, a]
 
 
-def mean_vector_ok(emb, items):
-    known = [i for i in items if i in emb]
-    if not known:
-        return np.zeros(emb.dim)
-    return emb.unit_vectors[[emb.index(i) for i in known]].mean(axis=0)
+def neighbour_purity_ok(emb, labels, k):
+    shares = []
+    for key in emb.keys:
+        near = emb.most_similar(key, topn=k)
+        shares.append(np.mean([labels[other] == labels[key] for other, _ in near]))
+    return float(np.mean(shares))
+
+
+def neighbour_purity_matrix_ok(emb, labels, k):
+    """Its own cosine matrix, the diagonal masked out; returns a numpy number."""
+    unit = emb.vectors / np.linalg.norm(emb.vectors, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -np.inf)
+    top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    own = np.array([labels[key] for key in emb.keys])
+    return (own[top] == own[:, None]).mean()
+
+
+def user_vectors_ok(emb, sessions, session_user, users):
+    per_user = defaultdict(list)
+    for session, user in zip(sessions, session_user):
+        if any(item in emb for item in session):
+            per_user[user].append(emb.mean_vector(session))
+    return np.array([np.mean(per_user[u], axis=0) if per_user[u] else np.zeros(emb.dim) for u in users])
+
+
+def user_vectors_unit_rows_ok(emb, sessions, session_user, users):
+    """Sums instead of means, sessions of unknown items counted as zeros, rows scaled to unit length:
+    the same directions."""
+    rows = {u: np.zeros(emb.dim) for u in users}
+    for session, user in zip(sessions, session_user):
+        rows[user] = rows[user] + emb.mean_vector(session)
+    out = np.vstack([rows[u] for u in users])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
 
 
 # -- wrong answers, each with the feedback it must get ---------------------------------
@@ -52,49 +89,100 @@ def pairs_deduplicated(sessions, window):
     return sorted(set(session_pairs_ok(sessions, window)))
 
 
-def hit_rate_counts(recommended, targets, k):
-    return sum(t in r[:k] for r, t in zip(recommended, targets))
+def pairs_skip_same_item(sessions, window):
+    return [(a, b) for a, b in session_pairs_ok(sessions, window) if a != b]
 
 
-def hit_rate_precision(recommended, targets, k):
-    return sum(t in r[:k] for r, t in zip(recommended, targets)) / (k * len(targets))
+def pairs_negative_positions_wrap(sessions, window):
+    pairs = []
+    for s in sessions:
+        for i, centre in enumerate(s):
+            for j in range(i - window, min(len(s), i + window + 1)):
+                if j != i:
+                    pairs.append((centre, s[j]))
+    return pairs
 
 
-def hit_rate_ignores_k(recommended, targets, k):
-    return sum(t in r for r, t in zip(recommended, targets)) / len(targets)
+def pairs_as_counts(sessions, window):
+    return Counter(session_pairs_ok(sessions, window))
 
 
-def hit_rate_first_only(recommended, targets, k):
-    return sum(bool(r) and r[0] == t for r, t in zip(recommended, targets)) / len(targets)
+def purity_default_topn(emb, labels, k):
+    return float(np.mean([np.mean([labels[o] == labels[key] for o, _ in emb.most_similar(key)]) for key in emb.keys]))
 
 
-def mean_raw_vectors(emb, items):
-    known = [i for i in items if i in emb]
-    return emb.vectors[[emb.index(i) for i in known]].mean(axis=0) if known else np.zeros(emb.dim)
+def purity_drops_first_hit(emb, labels, k):
+    shares = []
+    for key in emb.keys:
+        near = emb.most_similar(emb[key], topn=k + 1)[1:]  # "the first hit is the item itself"
+        shares.append(np.mean([labels[o] == labels[key] for o, _ in near]))
+    return float(np.mean(shares))
 
 
-def mean_is_sum(emb, items):
-    known = [i for i in items if i in emb]
-    return emb.unit_vectors[[emb.index(i) for i in known]].sum(axis=0) if known else np.zeros(emb.dim)
+def purity_counts_itself(emb, labels, k):
+    shares = []
+    for key in emb.keys:
+        near = emb.most_similar(emb[key], topn=k)
+        shares.append(np.mean([labels[o] == labels[key] for o, _ in near]))
+    return float(np.mean(shares))
 
 
-def mean_of_unique_items(emb, items):
-    return mean_vector_ok(emb, list(dict.fromkeys(items)))
+def purity_percent(emb, labels, k):
+    return 100 * neighbour_purity_ok(emb, labels, k)
 
 
-def mean_over_all_items(emb, items):
-    known = [i for i in items if i in emb]
-    return emb.unit_vectors[[emb.index(i) for i in known]].sum(axis=0) / len(items) if known else np.zeros(emb.dim)
+def purity_per_item(emb, labels, k):
+    return [np.mean([labels[o] == labels[key] for o, _ in emb.most_similar(key, topn=k)]) for key in emb.keys]
 
 
-def mean_unknown_raises(emb, items):
-    return emb.unit_vectors[[emb.index(i) for i in items]].mean(axis=0)
+def purity_other_labels(emb, labels, k):
+    return 1 - neighbour_purity_ok(emb, labels, k)
+
+
+def purity_over_labels(emb, labels, k):
+    return float(np.mean([np.mean([labels[o] == labels[key] for o, _ in emb.most_similar(key, topn=k)])
+                          for key in labels]))
+
+
+def users_pooled(emb, sessions, session_user, users):
+    views = defaultdict(list)
+    for session, user in zip(sessions, session_user):
+        views[user] += session
+    return np.array([emb.mean_vector(views[u]) for u in users])
+
+
+def users_raw_vectors(emb, sessions, session_user, users):
+    per_user = defaultdict(list)
+    for session, user in zip(sessions, session_user):
+        known = [emb.index(i) for i in session if i in emb]
+        if known:
+            per_user[user].append(emb.vectors[known].mean(axis=0))
+    return np.array([np.mean(per_user[u], axis=0) if per_user[u] else np.zeros(emb.dim) for u in users])
+
+
+def users_first_seen_order(emb, sessions, session_user, users):
+    order = list(dict.fromkeys(session_user)) + [u for u in users if u not in session_user]
+    return user_vectors_ok(emb, sessions, session_user, [u for u in order if u in users])
+
+
+def users_as_dict(emb, sessions, session_user, users):
+    return dict(zip(users, user_vectors_ok(emb, sessions, session_user, users)))
+
+
+def users_with_sessions_only(emb, sessions, session_user, users):
+    return user_vectors_ok(emb, sessions, session_user, [u for u in users if u in session_user])
 
 
 RIGHT = {
     (S1, "session_pairs"): session_pairs_ok,
-    (S1, "hit_rate_at_k"): hit_rate_ok,
-    (S2, "mean_vector"): mean_vector_ok,
+    (S1, "neighbour_purity"): neighbour_purity_ok,
+    (S2, "user_vectors"): user_vectors_ok,
+}
+
+ALSO_RIGHT = {
+    (S1, "session_pairs"): [session_pairs_by_distance_ok],
+    (S1, "neighbour_purity"): [neighbour_purity_matrix_ok],
+    (S2, "user_vectors"): [user_vectors_unit_rows_ok],
 }
 
 WRONG = {
@@ -105,18 +193,30 @@ WRONG = {
         (pairs_window_too_narrow, "up to and including"),
         (pairs_right_only, "both sides"),
         (pairs_deduplicated, "count every occurrence"),
+        (pairs_skip_same_item, "leave out the centre *position*", "ties"),
+        (pairs_negative_positions_wrap, "a negative position"),
+        (pairs_as_counts, "not a mapping of pairs to counts", "return-type"),
     ],
-    (S1, "hit_rate_at_k"): [
-        (hit_rate_counts, "between 0 and 1"),
-        (hit_rate_precision, "precision at k"),
-        (hit_rate_ignores_k, "only the first k"),
-        (hit_rate_first_only, "anywhere in the top k"),
+    (S1, "neighbour_purity"): [
+        (purity_default_topn, "10 neighbours whatever `k` is", "cutoff"),
+        (purity_drops_first_hit, "Leave each item out by its key", "ties"),
+        (purity_counts_itself, "among its own neighbours"),
+        (purity_percent, "a percentage", "return-type"),
+        (purity_per_item, "return one number", "return-type"),
+        (purity_other_labels, "*different* label"),
+        (purity_over_labels, "score the items of `emb`"),
     ],
-    (S2, "mean_vector"): [
-        (mean_raw_vectors, "normalise each item's vector"),
-        (mean_is_sum, "returns the sum"),
-        (mean_of_unique_items, "counts each item once"),
-        (mean_over_all_items, "skip the unknown ones"),
-        (mean_unknown_raises, "Skip the items the embeddings do not know"),
+    (S2, "user_vectors"): [
+        (users_pooled, "average within each session first", "averages"),
+        (users_raw_vectors, "raw item vectors"),
+        (users_first_seen_order, "row i must be the user `users[i]`"),
+        (users_as_dict, "return an array with one row per user", "return-type"),
+        (users_with_sessions_only, "zeros for a user without sessions"),
     ],
+}
+
+KINDS = {
+    (S1, "session_pairs"): {"ties", "return-type"},
+    (S1, "neighbour_purity"): {"ties", "cutoff", "return-type"},
+    (S2, "user_vectors"): {"averages", "return-type"},
 }

@@ -69,3 +69,22 @@ def test_hadamard_features_and_common_neighbours():
     assert hadamard_features(emb, []).shape == (0, 2)
     g = nx.Graph([(0, 1), (0, 2), (1, 2), (2, 3), (1, 3)])
     assert common_neighbours(g, [(0, 3), (0, 1), (0, 0)]).tolist() == [2, 1, 2]
+
+
+def test_select_on_validation_chooses_on_validation_keeps_the_first_tie_and_tests_once():
+    from embedlib.links import select_on_validation
+
+    validation = {(1, 1): 0.80, (1, 0.5): 0.86, (1, 2): 0.83, (0.5, 1): 0.86}
+    test = {(1, 1): 0.90, (1, 0.5): 0.84, (1, 2): 0.93, (0.5, 1): 0.91}
+    calls = []
+
+    def score(p, q, split):
+        calls.append((p, q, split))
+        return (validation if split == "validation" else test)[(p, q)]
+
+    result = select_on_validation(list(validation), score)
+    assert result.params == (1, 0.5) and result.test == 0.84
+    assert result.validation == validation
+    assert [c for c in calls if c[2] == "test"] == [(1, 0.5, "test")]
+    with pytest.raises(ValueError, match="grid is empty"):
+        select_on_validation([], score)

@@ -66,7 +66,7 @@ def test_student_notebooks_have_stubs_no_outputs_and_colab_cells(course_copy):
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
         stubs = [c for c in code if "raise NotImplementedError()" in "".join(c["source"])]
-        assert len(stubs) == len([e for e in items if not isinstance(e, Written)])  # a written question has no stub
+        assert len(stubs) == len([e for e in items if not isinstance(e, Written)])  # a written answer has no stub
 
 
 def test_colab_setup_installs_the_extras_each_chapter_needs():

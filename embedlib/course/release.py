@@ -27,6 +27,7 @@ import json
 import re
 from pathlib import Path
 
+from .. import __version__
 from .._files import write_text_atomic
 from .registry import NOTEBOOKS
 
@@ -34,7 +35,6 @@ __all__ = ["strip_solutions", "student_notebook", "solution_sources", "release",
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
-DEFAULT_REPO = "embed-all-the-things/course"
 _BOOK_ONLY_TAGS = {"hide-input", "hide-output", "hide-cell", "remove-input", "remove-output"}
 
 
@@ -145,13 +145,22 @@ def _lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def _repo_slug(root: Path) -> str:
-    config = root / "_config.yml"
-    if config.exists():
-        m = re.search(r"url:\s*https://github\.com/([\w.-]+/[\w.-]+?)/?\s*$", config.read_text(), re.M)
-        if m:
-            return m.group(1)
-    return DEFAULT_REPO
+def repository(root: Path | str = ".") -> tuple[str, str]:
+    """``(owner/name, branch)`` of the course repository on GitHub, from ``repository`` in ``_config.yml``.
+
+    That setting is the only place the address is written: the book's buttons, the
+    student notebooks' Colab badges and their pip line all derive from it.
+    """
+    import yaml
+
+    config = Path(root) / "_config.yml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8")) if config.exists() else None
+    repo = (settings or {}).get("repository") or {}
+    m = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+?)/?", str(repo.get("url", "")).strip())
+    if not m:
+        raise ReleaseError(f"{config}: repository.url must be https://github.com/OWNER/NAME, got "
+                           f"{repo.get('url')!r}; the Colab badges and the pip line are made from it")
+    return m.group(1), str(repo.get("branch") or "main")
 
 
 # what each chapter needs beyond embedlib itself on Colab (which has torch and torchvision)
@@ -159,10 +168,14 @@ _COLAB_EXTRAS = {"01_words": "glove", "04_images": "images", "05_joint": "glove,
                  "06_wrap_up": "glove,wrapup"}
 
 
-def _colab_cells(rel_path: str, slug: str) -> list[dict]:
-    url = f"https://colab.research.google.com/github/{slug}/blob/main/{rel_path}"
+def _colab_cells(rel_path: str, repo: tuple[str, str]) -> list[dict]:
+    slug, branch = repo
+    url = f"https://colab.research.google.com/github/{slug}/blob/{branch}/{rel_path}"
     extras = _COLAB_EXTRAS.get(rel_path.split("/")[1] if rel_path.count("/") >= 2 else "", "")
     package = f"embedlib[{extras}]" if extras else "embedlib"
+    # the library of the course version this notebook was released with (tag v<version>), not the
+    # newest commit, so that a notebook opened from the book matches its library
+    pinned = f"{package} @ git+https://github.com/{slug}@v{__version__}"
     badge = (
         f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})\n"
         "\n"
@@ -177,7 +190,7 @@ def _colab_cells(rel_path: str, slug: str) -> list[dict]:
         "    import subprocess\n"
         "\n"
         "    subprocess.run(\n"
-        f'        [sys.executable, "-m", "pip", "install", "-q", "{package} @ git+https://github.com/{slug}"],\n'
+        f'        [sys.executable, "-m", "pip", "install", "-q", "{pinned}"],\n'
         "        check=True,\n"
         "    )"
     )
@@ -199,7 +212,7 @@ def notebook_id(path: Path, solutions_dir: Path) -> str:
     return rel.as_posix()
 
 
-def student_notebook(master: dict, nb_id: str, rel_out: str, slug: str = DEFAULT_REPO) -> dict:
+def student_notebook(master: dict, nb_id: str, rel_out: str, repo: tuple[str, str]) -> dict:
     """Build the student version of one master notebook (a dict in nbformat 4)."""
     cells = []
     defined: set[str] = set()
@@ -240,7 +253,7 @@ def student_notebook(master: dict, nb_id: str, rel_out: str, slug: str = DEFAULT
         raise ReleaseError(f"{nb_id}: the student notebook would show a solution: {found[0]}. Remove the "
                            "repeated code or marker text from that cell of the master")
     return {
-        "cells": _colab_cells(rel_out, slug) + cells,
+        "cells": _colab_cells(rel_out, repo) + cells,
         "metadata": metadata,
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -293,7 +306,7 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
     solutions, notebooks = root / "solutions", root / "notebooks"
     if not solutions.is_dir():
         raise ReleaseError(f"no solutions/ folder under {root.resolve()}")
-    slug = _repo_slug(root)
+    repo = repository(root)
     wanted: dict[Path, str] = {}
     masters: dict[Path, dict] = {}
     sources: dict[str, dict[str, str]] = {}
@@ -306,7 +319,7 @@ def release(root: Path | str = ".", check: bool = False) -> list[str]:
         except json.JSONDecodeError as err:
             raise ReleaseError(f"{path}: not valid JSON ({err})") from None
         rel_out = f"notebooks/{nb_id}.ipynb"
-        wanted[root / rel_out] = dumps(student_notebook(master, nb_id, rel_out, slug))
+        wanted[root / rel_out] = dumps(student_notebook(master, nb_id, rel_out, repo))
         masters[root / rel_out] = master
         sources[nb_id] = solution_sources(master, nb_id)
     if (root / SOLUTIONS_JSON).parent.is_dir():  # the course's own tree (not a bare folder of notebooks)
