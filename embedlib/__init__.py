@@ -11,7 +11,8 @@ Modules, one concern each:
 - :mod:`embedlib.openmoji` — real pictures with titles, offline: the OpenMoji emoji
 - :mod:`embedlib.vision` — digits, a small CNN, a pretrained CNN, image embeddings and image search
 - :mod:`embedlib.joint` — images and tags in one space: the P and Q projections
-- :mod:`embedlib.sentences` — a pretrained sentence encoder, offline, and search helpers
+- :mod:`embedlib.sentences` — text vectors: averaged, SIF-weighted, a pretrained sentence encoder offline
+- :mod:`embedlib.search` — BM25 keyword scores, two-stage re-ranking and its mean reciprocal rank
 - :mod:`embedlib.vectors` — the :class:`~embedlib.vectors.Embeddings` type used everywhere
 - :mod:`embedlib.evaluate` — word similarity, analogies
 - :mod:`embedlib.plot` — the figures the chapters share

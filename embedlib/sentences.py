@@ -1,10 +1,13 @@
 """Whole sentences and paragraphs as vectors, and search over them.
 
-Two ways to turn a text into one vector:
+Three ways to turn a text into one vector:
 
 - :func:`mean_word_vectors` — the course's own recipe: the mean of the unit
   word vectors of its tokens (``Embeddings.mean_vector``, chapter 2). Fast,
   transparent, blind to word order.
+- :class:`SIF` — the same mean with smooth inverse frequency weights, so that
+  frequent words count less, then the direction that all the texts share
+  taken out (Arora, Liang and Ma, 2017).
 - :func:`load_sentence_encoder` — a pretrained sentence encoder,
   all-MiniLM-L6-v2 (384 dimensions), a small transformer trained so that
   texts with the same meaning land close together. It ships inside the
@@ -38,6 +41,7 @@ __all__ = [
     "ENCODER_NAME",
     "load_sentence_encoder",
     "mean_word_vectors",
+    "SIF",
     "cosine_top_k",
     "reciprocal_rank",
     "mean_reciprocal_rank",
@@ -164,6 +168,91 @@ def mean_word_vectors(emb: Embeddings, texts: Iterable[str], tokenize: Callable[
     if not rows:
         return np.zeros((0, emb.dim), dtype=np.float32)
     return np.stack(rows).astype(np.float32)
+
+
+class SIF:
+    """Smooth inverse frequency (SIF) text vectors (Arora, Liang and Ma, 2017).
+
+    A text's vector is the weighted mean of the unit word vectors of its
+    tokens, each weighted by ``a / (a + p(word))``: the words that make up
+    most of any text (*the*, *of*) weigh little, rare ones nearly 1. The
+    mean divides by the number of tokens that have a vector; repeated words
+    count each time; words ``emb`` does not know are skipped, and a text with
+    none known gets a row of zeros. Then the first right singular vector
+    ``u`` of the matrix of weighted means of the texts given to :meth:`fit`
+    (no centring), the direction they all share, is projected out of every
+    vector: ``v - (v · u) u``.
+
+    Parameters
+    ----------
+    emb : Embeddings
+        The word vectors; their unit vectors are used.
+    word_prob : mapping of str to float
+        Each word's probability in a large text collection; a word missing
+        from it counts as probability 0 (weight 1, the rarest).
+    a : float, > 0
+        The smoothing: a word with probability ``a`` gets weight 1/2.
+        Arora et al. found 1e-3 to 1e-4 works well.
+    tokenize : callable, optional
+        Text to tokens; default :func:`embedlib.text.tokenize`. Pass
+        ``tokenize=list`` to give texts already split into tokens.
+
+    Attributes
+    ----------
+    common_ : ndarray of shape (dim,)
+        The unit direction projected out, set by :meth:`fit`.
+
+    Example
+    -------
+    >>> emb = Embeddings(["the", "cat", "dog"], [[1.0, 0.1], [0.2, 1.0], [0.3, 0.9]])
+    >>> sif = SIF(emb, {"the": 0.05, "cat": 1e-4, "dog": 1e-4}, tokenize=list).fit([["the", "cat"], ["the", "dog"]])
+    >>> sif.transform([["the", "cat"], ["the", "dog"]]).shape
+    (2, 2)
+    """
+
+    def __init__(self, emb: Embeddings, word_prob, *, a: float = 1e-3, tokenize: Callable[[str], list] | None = None):
+        self.emb = emb
+        self.word_prob = word_prob
+        self.a = a
+        self.tokenize = tokenize
+
+    def weighted_means(self, texts: Iterable[str]) -> np.ndarray:
+        """The SIF-weighted mean of each text's unit word vectors (before the common direction
+        is taken out): float64 array of shape ``(len(texts), emb.dim)``."""
+        if not isinstance(self.a, (int, float, np.floating)) or isinstance(self.a, bool) or not self.a > 0:
+            raise ValueError(f"a must be a number > 0, got {self.a!r}")
+        texts = text_list(texts, strings=self.tokenize is None)
+        tokenize = self.tokenize
+        if tokenize is None:
+            from .text import tokenize
+        unit, index = self.emb.unit_vectors, self.emb.key_to_index
+        out = np.zeros((len(texts), self.emb.dim))
+        for i, text in enumerate(texts):
+            known = [w for w in tokenize(text) if w in index]
+            if known:
+                weights = np.array([self.a / (self.a + self.word_prob.get(w, 0.0)) for w in known])
+                out[i] = weights @ unit[[index[w] for w in known]].astype(np.float64) / len(known)
+        return out
+
+    def fit(self, texts: Iterable[str]) -> "SIF":
+        """Find the direction the weighted means of ``texts`` share (``common_``); returns self."""
+        means = self.weighted_means(texts)
+        if len(means) == 0:
+            raise ValueError("fit needs at least one text")
+        self.common_ = np.linalg.svd(means, full_matrices=False)[2][0]
+        return self
+
+    def transform(self, texts: Iterable[str]) -> np.ndarray:
+        """SIF vectors of ``texts``, float32 of shape ``(len(texts), emb.dim)``; call :meth:`fit` first."""
+        if not hasattr(self, "common_"):
+            raise RuntimeError("this SIF is not fitted yet: call fit(texts) first, e.g. on the documents to search")
+        means = self.weighted_means(texts)
+        return (means - np.outer(means @ self.common_, self.common_)).astype(np.float32)
+
+    def fit_transform(self, texts: Iterable[str]) -> np.ndarray:
+        """:meth:`fit` on ``texts``, then :meth:`transform` them."""
+        texts = list(texts) if not isinstance(texts, (str, bytes)) else texts
+        return self.fit(texts).transform(texts)
 
 
 def cosine_top_k(query, matrix, k: int) -> np.ndarray:

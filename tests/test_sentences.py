@@ -156,6 +156,68 @@ def test_reciprocal_rank_and_its_mean():
         sentences.mean_reciprocal_rank([["a"]], ["a", "b"])
 
 
+# -- SIF: smooth inverse frequency weights, the common direction removed -----------------------
+
+
+def _sif_fixture():
+    emb = Embeddings(["the", "cat", "dog", "car"], [[3.0, 1.0, 1.0], [0.1, 2.0, 0.0], [0.0, 1.5, 0.5], [0.2, 0.0, 1.0]])
+    prob = {"the": 0.05, "cat": 1e-4, "dog": 2e-4}  # "car" is missing: probability 0
+    return emb, prob
+
+
+def test_sif_weighted_means_follow_the_formula():
+    emb, prob = _sif_fixture()
+    sif = sentences.SIF(emb, prob, a=1e-3, tokenize=list)
+    got = sif.weighted_means([["the", "cat", "the", "zebra"], ["car"], ["zebra"]])
+    u = emb.unit_vectors.astype(np.float64)
+    w_the, w_cat = 1e-3 / (1e-3 + 0.05), 1e-3 / (1e-3 + 1e-4)
+    np.testing.assert_allclose(got[0], (2 * w_the * u[0] + w_cat * u[1]) / 3, rtol=1e-6)  # repeats count, zebra skipped
+    np.testing.assert_allclose(got[1], u[3], rtol=1e-6)  # missing from word_prob: weight 1
+    np.testing.assert_array_equal(got[2], 0.0)  # no known word: zeros
+
+
+def test_sif_removes_the_direction_the_fitted_texts_share():
+    emb, prob = _sif_fixture()
+    texts = [["the", "cat"], ["the", "dog"], ["the", "car"], ["cat", "dog"]]
+    sif = sentences.SIF(emb, prob, tokenize=list).fit(texts)
+    out = sif.transform(texts)
+    assert out.shape == (4, 3) and out.dtype == np.float32
+    np.testing.assert_allclose(out @ sif.common_, 0.0, atol=1e-6)
+    means = sif.weighted_means(texts)
+    assert np.isclose(np.linalg.norm(sif.common_), 1.0)
+    # the removed direction is the first right singular vector of the weighted means (no centring)
+    top = np.linalg.svd(means, full_matrices=False)[2][0]
+    assert abs(top @ sif.common_) == pytest.approx(1.0)
+    np.testing.assert_allclose(sif.fit_transform(texts), out, atol=1e-6)
+    # a new text is projected with the fitted direction, not its own
+    one = sif.transform([["the", "cat"]])
+    np.testing.assert_allclose(one, out[:1], atol=1e-6)
+
+
+def test_sif_reads_texts_and_validates():
+    emb, prob = _sif_fixture()
+    sif = sentences.SIF(emb, prob)
+    with pytest.raises(RuntimeError, match="call fit"):
+        sif.transform(["the cat"])
+    assert sif.fit(["The cat!", "the dog", "a car"]).transform(["cat"]).shape == (1, 3)
+    with pytest.raises(TypeError):
+        sif.fit("the cat")
+    with pytest.raises(ValueError, match="a must be a number > 0"):
+        sentences.SIF(emb, prob, a=0).fit(["the cat"])
+    with pytest.raises(ValueError, match="at least one text"):
+        sentences.SIF(emb, prob).fit([])
+
+
+def test_sif_check_and_library_agree():
+    """The exercise's check diagnoses mistakes with its own small SIF; it must agree with the library's."""
+    from embedlib.course import wrapup
+
+    emb = Embeddings(wrapup._WORDS, wrapup._VECTORS)
+    for texts, a in wrapup._SIF_CASES:
+        expected = sentences.SIF(emb, wrapup._PROB, a=a, tokenize=list).fit_transform(texts)
+        assert wrapup._same_directions(expected, wrapup._sif_variant(texts, a))
+
+
 # -- paragraphs of the Wikipedia sample -------------------------------------------------------
 
 
