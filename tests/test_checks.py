@@ -1051,12 +1051,8 @@ KIND_NAMES = {
     "weights",      # each weight read from the right edge of a graph whose weights differ
     "return-type",  # number vs tensor vs array: accepted or rejected, as the stub says
 }
-KINDS: dict = {}
-KINDS.update(globals().get("KINDS_WORDS_A", {}))
-KINDS.update(globals().get("KINDS_WORDS_B", {}))
-ALSO_RIGHT: dict = {}
-ALSO_RIGHT.update(globals().get("ALSO_RIGHT_WORDS_A", {}))
-ALSO_RIGHT.update(globals().get("ALSO_RIGHT_WORDS_B", {}))
+KINDS: dict = {**KINDS_WORDS_A, **KINDS_WORDS_B}
+ALSO_RIGHT: dict = {**ALSO_RIGHT_WORDS_A, **ALSO_RIGHT_WORDS_B}
 
 # each later chapter keeps its cases in a module of its own (tests/cases_<chapter>.py)
 for _cases in (cases_sequences, cases_graphs, cases_images, cases_joint, cases_wrapup):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import embedlib.course.grade as grade_module
+from embedlib.course import NOTEBOOKS
 from embedlib.course.grade import GradeError, grade_class
 from embedlib.course.limits import Limits, limits_problem
 from embedlib.course.runner import grade_file
@@ -64,7 +65,7 @@ def test_a_gradebook_exported_from_canvas_is_a_roster_and_keeps_its_columns(tmp_
     cols, view = by_student([{"student": "Smith, Jo", "notebook": NB_ID, "total": "2"}], roster)
     assert cols == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", NB_ID, "total", "max"]
     assert view == [{"Student": "Smith, Jo", "ID": "4711", "SIS User ID": "s1", "SIS Login ID": "jsmith", "Section": "A",
-                     NB_ID: "2", "total": "2", "max": "3"}]
+                     NB_ID: "2", "total": "2", "max": f"{sum(e.points for e in NOTEBOOKS[NB_ID]):g}"}]
 
 
 def test_by_student_has_one_column_per_notebook_and_the_best_of_two_hand_ins():
