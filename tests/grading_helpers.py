@@ -35,7 +35,14 @@ PPMI = (
     "        pmi = numpy.log(counts / total / (p_w * p_c))\n"
     "    return numpy.where(counts > 0, numpy.maximum(pmi, 0.0), 0.0)"
 )
-CORRECT = (HEADER, BUILD_VOCAB, SKIPGRAM_PAIRS, PPMI)
+WINDOW_SWEEP = (
+    "def window_sweep(sentences, vocab_size, windows, scorers):\n"
+    "    from embedlib import text\n"
+    "    return {w: {name: f(text.ppmi(text.cooccurrence_matrix(sentences, vocab_size, w), smoothing=0.75))\n"
+    "                for name, f in scorers.items()} for w in windows}"
+)
+WINDOW_ANSWER = 'window_answer = """Wide windows favour relatedness, small ones similarity."""'
+CORRECT = (HEADER, BUILD_VOCAB, SKIPGRAM_PAIRS, PPMI, WINDOW_SWEEP, WINDOW_ANSWER)
 
 
 def small_notebook(*sources):

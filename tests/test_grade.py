@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from embedlib.course import NOTEBOOKS
+from embedlib.course.checks import Written
 from embedlib.course.grade import grade_file, grade_files, write_gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,8 +50,9 @@ def test_solution_gets_full_marks(nb_id):
     assert sub.status == "graded", sub.reason
     assert sub.reason == ""
     assert sub.notebook_id == nb_id
-    assert sub.total == sub.max_points == len(NOTEBOOKS[nb_id])
-    assert all(r.outcome == "correct" for r in sub.results), [str(r) for r in sub.results]
+    assert sub.total == sub.max_points == len([e for e in NOTEBOOKS[nb_id] if not isinstance(e, Written)])
+    expected = ["written" if isinstance(e, Written) else "correct" for e in NOTEBOOKS[nb_id]]  # written: no points
+    assert [r.outcome for r in sub.results] == expected, [str(r) for r in sub.results]
 
 
 @pytest.mark.parametrize("nb_id", sorted(NOTEBOOKS))
@@ -58,7 +60,7 @@ def test_untouched_student_notebook_gets_zero_not_attempted(nb_id):
     sub = grade_file(ROOT / "notebooks" / f"{nb_id}.ipynb", timeout=240)
     assert sub.status == "graded" and sub.reason == ""
     assert sub.notebook_id == nb_id
-    assert sub.total == 0 and sub.max_points == len(NOTEBOOKS[nb_id])
+    assert sub.total == 0 and sub.max_points == len([e for e in NOTEBOOKS[nb_id] if not isinstance(e, Written)])
     assert [r.outcome for r in sub.results] == ["not attempted"] * len(NOTEBOOKS[nb_id])
 
 
@@ -142,12 +144,12 @@ def test_cli_writes_a_row_per_submission_and_feedback(tmp_path):
     rows = list(csv.DictReader(out.open()))
     assert [Path(r["file"]).name for r in rows] == ["alice.ipynb", "garbage.ipynb"]
     alice, bad = rows
-    assert alice["build_vocab"] == "1" and alice["skipgram_pairs"] == "0" and alice["total"] == "1" and alice["max"] == "3"
+    assert alice["build_vocab"] == "1" and alice["skipgram_pairs"] == "0" and alice["total"] == "1" and alice["max"] == "4"
     assert alice["status"] == "graded"
     assert bad["status"] == "error" and "not valid JSON" in bad["reason"] and bad["build_vocab"] == ""
     feedback = out.parent / "gradebook_feedback"
     alice_md = (feedback / "alice.md").read_text()
-    assert "1 / 3" in alice_md and "✅ Correct" in alice_md and "⏸️ Not attempted" in alice_md
+    assert "1 / 4" in alice_md and "✅ Correct" in alice_md and "⏸️ Not attempted" in alice_md
     assert "could not be graded" in (feedback / "garbage.md").read_text()
 
 

@@ -223,7 +223,7 @@ def one_by_one(class_folder):
 def test_jobs_1_gives_every_submission_a_row_with_a_reason(one_by_one):
     rows = {r["file"]: r for r in one_by_one[0]}
     assert [r["file"] for r in one_by_one[0]] == ["correct.ipynb", "partial.ipynb", "garbage.ipynb", "raises.ipynb", "dies.ipynb", "not_ours.ipynb"]
-    assert [rows[f]["total"] for f in ("correct.ipynb", "partial.ipynb", "raises.ipynb")] == ["3", "1", "1"]
+    assert [rows[f]["total"] for f in ("correct.ipynb", "partial.ipynb", "raises.ipynb")] == ["4", "1", "1"]
     assert "cell 1 raised ZeroDivisionError" in rows["raises.ipynb"]["reason"]
     assert rows["dies.ipynb"]["status"] == "error" and "kernel died" in rows["dies.ipynb"]["reason"]
     assert "not valid JSON" in rows["garbage.ipynb"]["reason"]
@@ -313,5 +313,5 @@ def test_killed_with_sigkill_and_resumed_every_submission_is_there_once(tmp_path
     assert "Kernel" not in resumed.stderr and "Warning" not in resumed.stderr  # quiet: no kernel warnings
     rows = read_csv(out)
     assert [r["file"] for r in rows] == order
-    assert [r["total"] for r in rows] == ["1", "3", "1", "0"]
+    assert [r["total"] for r in rows] == ["1", "4", "1", "0"]
     assert not journal.exists()

@@ -77,7 +77,7 @@ def test_correct_notebooks_saved_oddly_get_full_marks(tmp_path):
     subs = grade_files([v3, bom], timeout=120, progress=False, jobs=2)
     for sub in subs:
         assert (sub.status, sub.reason, sub.notebook_id) == ("graded", "", NB_ID), sub.file
-        assert sub.total == sub.max_points == 3, [str(r) for r in sub.results]
+        assert sub.total == sub.max_points == 4, [str(r) for r in sub.results]
 
 
 REBINDS = {
@@ -108,5 +108,5 @@ def rebound(tmp_path_factory):
 def test_rebinding_names_in_the_notebook_does_not_change_the_grade(rebound, name):
     sub = rebound[name]
     assert (sub.status, sub.reason) == ("graded", ""), sub.reason
-    assert [r.outcome for r in sub.results] == ["correct"] * 3, [str(r) for r in sub.results]
-    assert sub.total == 3
+    assert [r.outcome for r in sub.results] == ["correct"] * 4 + ["written"], [str(r) for r in sub.results]
+    assert sub.total == 4
