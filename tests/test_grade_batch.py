@@ -274,6 +274,31 @@ def test_memory_and_output_limits_stop_the_cell_and_say_so(tmp_path):
 
 
 @pytest.mark.slow
+def test_the_output_limit_is_per_cell_and_stops_a_check_that_floods(tmp_path):
+    # three cells of 60 KB each stay under a 100 KB limit: the count starts again at every cell
+    nb = small_notebook(HEADER, BUILD_VOCAB, *["print('y' * 60_000)"] * 3,
+                        "def ppmi(counts):\n    while True:\n        print('z' * 10_000)")
+    sub = grade_file(write(tmp_path, "chatty.ipynb", nb), limits=Limits(timeout=120, output=10**5))
+    assert (sub.status, sub.reason) == ("graded", "")
+    assert by_name(sub)["build_vocab"].outcome == "correct"
+    assert by_name(sub)["ppmi"].outcome == "incorrect"
+    assert "the check of `ppmi` was stopped: it printed more than 100 KB" in by_name(sub)["ppmi"].message
+
+
+def test_an_error_whose_output_messages_were_lost_is_read_from_the_execute_reply():
+    from embedlib.course.runner import _errors
+
+    class Client:
+        reply = {"content": {"status": "error", "ename": "MemoryError", "evalue": ""}}
+
+    assert _errors(Client(), {"outputs": []})[0]["ename"] == "MemoryError"
+    shown = {"output_type": "error", "ename": "ValueError", "evalue": "bad"}
+    assert _errors(Client(), {"outputs": [shown]}) == [shown]
+    Client.reply = {"content": {"status": "ok"}}
+    assert _errors(Client(), {"outputs": []}) == []
+
+
+@pytest.mark.slow
 def test_no_network_leaves_the_kernel_only_a_loopback(tmp_path):
     limits = Limits(timeout=120, no_network=True)
     if limits_problem(limits):

@@ -19,9 +19,51 @@ notebook cannot know, rather than as text on ``sys.stdout``.
 """
 from __future__ import annotations
 
-__all__ = ["MIME", "RESET_CELL", "GRADE_CELL", "grade"]
+__all__ = ["MIME", "CAP_CELL", "OUTPUT_LIMIT_ERROR", "RESET_CELL", "GRADE_CELL", "grade"]
 
 MIME = "application/vnd.embedlib.grade+json"
+
+OUTPUT_LIMIT_ERROR = "OutputLimitExceeded"
+
+# Run before the notebook's first cell when there is an output limit. The kernel
+# itself stops a cell at its limit-th character on stdout or stderr: a loop that
+# prints as fast as it can would otherwise fill the kernel's memory (IPython keeps
+# a copy of every printed string in its history) faster than the grader reads the
+# messages, and they would be lost. The cap wraps the streams' ``write`` at the
+# start of every cell, because IPython (9 and later) swaps ``write`` for its own
+# copy while a cell runs and puts the original back afterwards; a wrapper already
+# in place is not wrapped again. Writes from other threads (the kernel's capture
+# of C-level output) past the limit are dropped instead. No name is left behind.
+CAP_CELL = """\
+def _embedlib_cap_output(limit):
+    import sys, threading
+
+    class OutputLimitExceeded(BaseException):  # like KeyboardInterrupt: `except Exception` does not swallow it
+        pass
+
+    written = [0]
+
+    def capped(write):
+        def capped_write(text, *args, **kwargs):
+            written[0] += len(text)
+            if written[0] <= limit:
+                return write(text, *args, **kwargs)
+            if threading.current_thread() is threading.main_thread():
+                raise OutputLimitExceeded("the cell printed more than {limit_text} of output and was stopped")
+            return len(text)
+        capped_write.embedlib_capped = True
+        return capped_write
+
+    def start_cell(*args):
+        written[0] = 0
+        for stream in (sys.stdout, sys.stderr):
+            if not getattr(stream.write, "embedlib_capped", False):
+                stream.write = capped(stream.write)
+
+    get_ipython().events.register("pre_run_cell", start_cell)
+_embedlib_cap_output({limit})
+del _embedlib_cap_output
+"""
 
 RESET_CELL = """\
 try:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import INCORRECT, CheckResult
-from .in_kernel import GRADE_CELL, MIME, RESET_CELL
+from .in_kernel import CAP_CELL, GRADE_CELL, MIME, OUTPUT_LIMIT_ERROR, RESET_CELL
 from .limits import Limits, format_size, kernel_command, kernel_env
 from .notebook_file import BadNotebook, find_notebook_id, read_notebook
 from .registry import NOTEBOOKS
@@ -155,6 +155,8 @@ def _run(sub: Submission, nb, nb_id: str, limits: Limits, kernel_name: str) -> N
         began = time.monotonic()
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # no kernel warnings on the terminal
         with client.setup_kernel(cleanup_kc=True, env=kernel_env(limits), **quiet):
+            if limits.output:
+                _run_in_notebook(client, nb, CAP_CELL.format(limit=limits.output, limit_text=format_size(limits.output)), limits.check_timeout)
             sub.timings["kernel start"] = time.monotonic() - began
             problems += _run_cells(client, nb, time.monotonic() + limits.timeout, limits, sub.timings)
             began = time.monotonic()
@@ -211,6 +213,10 @@ def _client(nb, workdir: str, limits: Limits, kernel_name: str):
     class GradingClient(NotebookClient):
         cell_output = 0  # bytes printed or displayed by the running cell
         flooded: set = set()
+        reply: dict = {}  # the kernel's execute_reply to the last cell run
+
+        def keep_reply(self, cell, cell_index, execute_reply):
+            self.reply = execute_reply or {}
 
         def output(self, outs, msg, display_id, cell_index):
             content = msg.get("content", {})
@@ -229,11 +235,13 @@ def _client(nb, workdir: str, limits: Limits, kernel_name: str):
     km = LimitedKernelManager(kernel_name=kernel_name, **ipc)
     quiet = logging.getLogger("embedlib.course.grader")  # timeouts and dead kernels are in the row, not on the terminal
     quiet.setLevel(logging.CRITICAL)
-    return GradingClient(
+    client = GradingClient(
         nb, km=km, log=quiet, kernel_name=kernel_name, allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
         error_on_timeout={"ename": "TimeoutError", "evalue": "cell timed out", "traceback": []},
         resources={"metadata": {"path": workdir}},
     )
+    client.on_cell_executed = client.keep_reply
+    return client
 
 
 def _is_import_cell(source: str) -> bool:
@@ -266,19 +274,29 @@ def _run_cells(client, nb, deadline: float, limits: Limits, timings: dict) -> li
         began = time.monotonic()
         timed_out = _execute(client, cell, index, left)
         timings["imports" if _is_import_cell(cell.source) else "cells"] += time.monotonic() - began
-        if index in client.flooded:
+        errors = _errors(client, cell)
+        if index in client.flooded or errors and errors[0].get("ename") == OUTPUT_LIMIT_ERROR:
             problems.append(f"cell {index} printed more than {format_size(limits.output)} of output and was stopped")
             continue
         if timed_out:
             problems.append(f"cell {index} timed out (time limit {limits.timeout:g} s) and was interrupted")
             continue
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors and _out_of_memory(errors[0]):
             problems.append(f"cell {index} exceeded {limits.memory_text()} ({errors[0].get('ename')})")
         elif errors and not raised:
             raised = True
             problems.append(f"cell {index} raised {errors[0].get('ename')}: {errors[0].get('evalue', '')[:200]}")
     return problems
+
+
+def _errors(client, cell) -> list[dict]:
+    """The cell's error outputs; or, when the kernel's messages were lost (a flood of output
+    that the client gave up waiting for), the error its execute_reply names."""
+    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    reply = client.reply.get("content", {})
+    if not errors and reply.get("status") == "error":
+        errors = [{"output_type": "error", "ename": reply.get("ename", ""), "evalue": reply.get("evalue", "")}]
+    return errors
 
 
 def _out_of_memory(error) -> bool:
@@ -291,6 +309,7 @@ def _execute(client, cell, index: int, limit: float) -> bool:
     client.timeout_func = lambda _cell: max(1, int(limit))
     client.cell_output = 0
     client.flooded = client.flooded - {index}
+    client.reply = {}
     began = time.monotonic()
     client.execute_cell(cell, index)
     return time.monotonic() - began >= max(1, int(limit))
@@ -303,7 +322,8 @@ def _run_check(client, nb, nb_id: str, exercise, nonce: str, limits: Limits) -> 
         return CheckResult(name, INCORRECT, message, 0.0, exercise.points)
 
     cell, timed_out = _run_in_notebook(client, nb, GRADE_CELL.format(nb_id=nb_id, name=name, nonce=nonce), limits.check_timeout)
-    if len(nb.cells) in client.flooded:
+    errors = _errors(client, cell)
+    if len(nb.cells) in client.flooded or errors and errors[0].get("ename") == OUTPUT_LIMIT_ERROR:
         return wrong(f"the check of `{name}` was stopped: it printed more than {format_size(limits.output)}")
     if timed_out:
         return wrong(f"the check of `{name}` timed out after {limits.check_timeout:g} s (an endless loop?)")
@@ -311,7 +331,6 @@ def _run_check(client, nb, nb_id: str, exercise, nonce: str, limits: Limits) -> 
         payload = out.get("data", {}).get(MIME) if out.get("output_type") == "display_data" else None
         if isinstance(payload, dict) and payload.get("nonce") == nonce:
             return CheckResult(**payload["result"])
-    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
     if errors and _out_of_memory(errors[0]):
         return wrong(f"the check of `{name}` exceeded {limits.memory_text()}")
     why = f"{errors[0].get('ename')}: {errors[0].get('evalue')}" if errors else "no result"
