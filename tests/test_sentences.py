@@ -210,7 +210,7 @@ def test_sif_reads_texts_and_validates():
 
 def test_sif_check_and_library_agree():
     """The exercise's check diagnoses mistakes with its own small SIF; it must agree with the library's."""
-    from embedlib.course import wrapup
+    from embedlib.course.wrapup import sif as wrapup
 
     emb = Embeddings(wrapup._WORDS, wrapup._VECTORS)
     for texts, a in wrapup._SIF_CASES:
