@@ -123,13 +123,19 @@ class AnalogyResult:
 def _answer(u: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, method: str, chunk: int = 512) -> np.ndarray:
     """Index of the best d for a : b :: c : d, query words excluded."""
     out = np.empty(len(a), dtype=np.int64)
+    ut = np.ascontiguousarray(u.T)
     for s in range(0, len(a), chunk):
         ia, ib, ic = a[s : s + chunk], b[s : s + chunk], c[s : s + chunk]
         if method == "3cosadd":
-            scores = (u[ib] - u[ia] + u[ic]) @ u.T
-        else:  # 3CosMul (Levy & Goldberg 2014), cosines shifted to [0, 1]
-            sim = lambda i: (u[i] @ u.T + 1) / 2  # noqa: E731
-            scores = sim(ib) * sim(ic) / (sim(ia) + 1e-3)
+            scores = (u[ib] - u[ia] + u[ic]) @ ut
+        else:  # 3CosMul (Levy & Goldberg 2014): cosines shifted to [0, 1], sim(b) sim(c) / (sim(a) + 1e-3)
+            scores, sim_c, sim_a = u[ib] @ ut, u[ic] @ ut, u[ia] @ ut  # in place below: no temporaries
+            for sim in (scores, sim_c, sim_a):
+                sim += 1
+                sim *= 0.5
+            sim_a += 1e-3
+            scores *= sim_c
+            scores /= sim_a
         rows = np.arange(len(ia))
         for idx in (ia, ib, ic):
             scores[rows, idx] = -np.inf
