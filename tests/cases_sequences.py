@@ -103,6 +103,11 @@ def pairs_negative_positions_wrap(sessions, window):
     return pairs
 
 
+def pairs_collapse_repeat_views(sessions, window):
+    # a refresh: the same item viewed twice in a row is kept once
+    return session_pairs_ok([[x for i, x in enumerate(s) if i == 0 or s[i - 1] != x] for s in sessions], window)
+
+
 def pairs_as_counts(sessions, window):
     return Counter(session_pairs_ok(sessions, window))
 
@@ -195,6 +200,7 @@ WRONG = {
         (pairs_deduplicated, "count every occurrence"),
         (pairs_skip_same_item, "leave out the centre *position*", "ties"),
         (pairs_negative_positions_wrap, "a negative position"),
+        (pairs_collapse_repeat_views, "a repeat view is a view of its own", "ties"),
         (pairs_as_counts, "not a mapping of pairs to counts", "return-type"),
     ],
     (S1, "neighbour_purity"): [

@@ -41,8 +41,13 @@ _PAIR_CASES = [
     ([["phone", "case", "charger"], ["tent", "pegs"]], 1),
     ([["a", "b", "a", "c"], ["d", "e"], ["f"]], 2),  # 'a' viewed twice: it is a context of itself
     ([["x", "y"], ["y", "x"], ["x", "y", "z", "w", "v"]], 3),  # windows wider than the short sessions
-    ([["solo"], []], 2),
+    ([["solo"], [], ["tent", "tent", "pegs"]], 2),  # a repeat view right after the first: still two views
 ]
+
+
+def _collapse_repeats(session):
+    """The session with each run of the same item viewed several times in a row kept as one view."""
+    return [x for i, x in enumerate(session) if i == 0 or session[i - 1] != x]
 
 
 def _as_pair_counts(got, label):
@@ -62,6 +67,12 @@ def _check_session_pairs(session_pairs) -> str:
         expected = _pairs(sessions, window)
         if got == expected:
             continue
+        collapsed = [_collapse_repeats(s) for s in sessions]
+        if collapsed != sessions and got == _pairs(collapsed, window):
+            item = next(s[i] for s in sessions for i in range(1, len(s)) if s[i] == s[i - 1])
+            raise Incorrect(f"`{label}` merges the views of {item!r} that follow each other into one view; a "
+                            f"repeat view is a view of its own, so the two views are a pair ({item!r}, {item!r}), "
+                            "each the other's context, and each has its own contexts. Keep every position")
         if got == _pairs_wrapped(sessions, window):
             raise Incorrect(f"`{label}` pairs items with the end of their session: a negative position such as "
                             "`session[-1]` is the last item in Python. Start the window at position 0 at the "
