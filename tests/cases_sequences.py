@@ -43,6 +43,15 @@ def neighbour_purity_matrix_ok(emb, labels, k):
     return (own[top] == own[:, None]).mean()
 
 
+def neighbour_purity_unit_distance_ok(emb, labels, k):
+    """Euclidean distance between *unit* vectors ranks like cosine: the same neighbours."""
+    unit = emb.unit_vectors
+    dist = ((unit[:, None] - unit[None]) ** 2).sum(-1)
+    np.fill_diagonal(dist, np.inf)
+    own = np.array([labels[key] for key in emb.keys])
+    return float((own[np.argsort(dist, axis=1, kind="stable")[:, :k]] == own[:, None]).mean())
+
+
 def user_vectors_ok(emb, sessions, session_user, users):
     per_user = defaultdict(list)
     for session, user in zip(sessions, session_user):
@@ -149,6 +158,39 @@ def purity_over_labels(emb, labels, k):
                           for key in labels]))
 
 
+def _purity_by(emb, labels, k, sims):
+    np.fill_diagonal(sims, -np.inf)
+    own = np.array([labels[key] for key in emb.keys])
+    return float((own[np.argsort(-sims, axis=1)[:, :k]] == own[:, None]).mean())
+
+
+def purity_euclidean_raw(emb, labels, k):
+    return _purity_by(emb, labels, k, -((emb.vectors[:, None] - emb.vectors[None]) ** 2).sum(-1))
+
+
+def purity_dot_product(emb, labels, k):
+    return _purity_by(emb, labels, k, emb.vectors @ emb.vectors.T)
+
+
+def purity_counts_not_share(emb, labels, k):
+    return float(np.mean([sum(labels[o] == labels[key] for o, _ in emb.most_similar(key, topn=k))
+                          for key in emb.keys]))
+
+
+def purity_any_hit(emb, labels, k):
+    return float(np.mean([any(labels[o] == labels[key] for o, _ in emb.most_similar(key, topn=k))
+                          for key in emb.keys]))
+
+
+def purity_label_of_nearest(emb, labels, k):
+    # compares the neighbours with the nearest neighbour's label, not the item's
+    shares = []
+    for key in emb.keys:
+        near = [o for o, _ in emb.most_similar(key, topn=k)]
+        shares.append(np.mean([labels[o] == labels[near[0]] for o in near]))
+    return float(np.mean(shares))
+
+
 def users_pooled(emb, sessions, session_user, users):
     views = defaultdict(list)
     for session, user in zip(sessions, session_user):
@@ -186,7 +228,7 @@ RIGHT = {
 
 ALSO_RIGHT = {
     (S1, "session_pairs"): [session_pairs_by_distance_ok],
-    (S1, "neighbour_purity"): [neighbour_purity_matrix_ok],
+    (S1, "neighbour_purity"): [neighbour_purity_matrix_ok, neighbour_purity_unit_distance_ok],
     (S2, "user_vectors"): [user_vectors_unit_rows_ok],
 }
 
@@ -211,6 +253,11 @@ WRONG = {
         (purity_per_item, "return one number", "return-type"),
         (purity_other_labels, "*different* label"),
         (purity_over_labels, "score the items of `emb`"),
+        (purity_euclidean_raw, "by Euclidean distance between the raw vectors"),
+        (purity_dot_product, "by the dot product of the raw vectors"),
+        (purity_counts_not_share, "the mean *number* of neighbours"),
+        (purity_any_hit, "*at least one* neighbour"),
+        (purity_label_of_nearest, "returned 0.666667; expected 0.333333"),
     ],
     (S2, "user_vectors"): [
         (users_pooled, "average within each session first", "averages"),

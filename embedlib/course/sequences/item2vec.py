@@ -132,11 +132,14 @@ def _purity(emb, labels, k, neighbours=None):
     return float(np.mean([np.mean([labels[o] == labels[key] for o in neighbours(key)]) for key in emb.keys]))
 
 
-def _clusters(n, labels, seed):
-    """``n`` points around 3 centres in 4-D, labelled so that some neighbourhoods are mixed."""
+def _clusters(n, labels, seed, lengths=None):
+    """``n`` points around 3 centres in 4-D, labelled so that some neighbourhoods are mixed; ``lengths``
+    rescales the vectors (their directions, and so the cosine neighbours, stay)."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(3, 4)) * 1.5
     vectors = centres[np.arange(n) % 3] + rng.normal(size=(n, 4))
+    if lengths is not None:
+        vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True) * np.asarray(lengths)[:, None]
     return Embeddings([f"i{j:02d}" for j in range(n)], vectors), dict(zip([f"i{j:02d}" for j in range(n)], labels))
 
 
@@ -156,8 +159,9 @@ def _purity_cases():
                                [0.0, 1.0, 0.1], [0.1, 0.9, 0.0], [0.0, 0.8, 0.5]]))
     labels = {"p": "X", "q": "Y", "r": "X", "s": "Y", "t": "Y", "u": "X"}
     cases.append((emb, labels, 2))
-    # 4: eight items, k = 3
-    emb, labels = _clusters(8, list("ABCABCCA"), seed=7)
+    # 4: eight items, k = 3, vectors 0.3 to 3 long: Euclidean distances or dot products between the raw
+    # vectors pick other neighbours than cosine does
+    emb, labels = _clusters(8, list("ABCABCCA"), seed=7, lengths=[0.3, 3, 1, 0.5, 2, 1, 3, 0.5])
     cases.append((emb, labels, 3))
     return cases
 
@@ -173,41 +177,103 @@ def _by_vector(emb, k, drop_first):
     return neighbours
 
 
+def _by_raw(emb, k, similarity):
+    """Neighbours ranked by a similarity of the raw (not unit-length) vectors, the item itself left out."""
+    vectors = emb.vectors.astype(np.float64)
+    sims = similarity(vectors)
+    np.fill_diagonal(sims, -np.inf)
+    top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    keys = list(emb.keys)
+    return lambda key: [keys[j] for j in top[emb.index(key)]]
+
+
+def _any_hit(emb, labels, k):
+    return float(np.mean([any(labels[o] == labels[key] for o, _ in emb.most_similar(key, topn=k))
+                          for key in emb.keys]))
+
+
+def _purity_mistakes(emb, labels, k):
+    """(the value a usual mistake gives on this case, what to tell the learner), most specific first.
+    The message follows the call, e.g. "`neighbour_purity(emb, labels, k=2)` returned 0.666667, ..."."""
+    expected = _purity(emb, labels, k)
+    count, any_hit, other = k * expected, _any_hit(emb, labels, k), 1 - expected
+    euclidean = _by_raw(emb, k, lambda v: -((v[:, None] - v[None]) ** 2).sum(-1))
+    return [
+        (100 * expected, f"returned {100 * expected:g}, a percentage; return a share between 0 and 1"),
+        (count, f"returned {count:g}, the mean *number* of neighbours with the item's own label; divide each "
+                f"item's count by `k` = {k} to get its share"),
+        (any_hit, f"returned {any_hit:g}, the share of items with *at least one* neighbour of their label; for "
+                  "each item take the share of its k neighbours that have its label, then the mean"),
+        (other, f"returned {other:g}, the share of neighbours with a *different* label; count the neighbours "
+                "whose label is the item's own"),
+        (_purity(emb, labels, 10) if k != 10 else None,
+         f"looks at 10 neighbours whatever `k` is (most_similar's default); ask for the `k` = {k} nearest"),
+        (_purity(emb, labels, k, _by_vector(emb, k, drop_first=False)),
+         "counts each item among its own neighbours (an item is always nearest to itself, with its own "
+         "label); leave the item out"),
+        (_purity(emb, labels, k, _by_vector(emb, k, drop_first=True)),
+         f"returned {_purity(emb, labels, k, _by_vector(emb, k, drop_first=True)):g}; expected {expected:g}. "
+         "Two items here have identical vectors: dropping the first hit does not leave the item itself out, "
+         "because in a tie it need not come first. Leave each item out by its key"),
+        (_purity(emb, labels, k, euclidean),
+         "ranks the neighbours by Euclidean distance between the raw vectors, which here have different "
+         "lengths, so length counts as much as direction; rank them by cosine similarity, as "
+         "`emb.most_similar` does (or by the distance between unit-length vectors)"),
+        (_purity(emb, labels, k, _by_raw(emb, k, lambda v: v @ v.T)),
+         "ranks the neighbours by the dot product of the raw vectors, which here have different lengths, so "
+         "long vectors are everyone's neighbours; rank them by cosine similarity, as `emb.most_similar` does "
+         "(the dot product of unit-length vectors)"),
+    ]
+
+
+_PURITY_MISTAKES = [_purity_mistakes(*case) for case in _PURITY_CASES]
+
+
+def _purity_value(neighbour_purity, emb, labels, k, label):
+    try:
+        got = call(neighbour_purity, emb, dict(labels), k, _label=label)
+    except Incorrect as err:
+        unknown = [key for key in labels if key not in emb]
+        if "raised KeyError" in str(err) and unknown:
+            raise Incorrect(f"{err}. `labels` may name items that `emb` has no vector for ({unknown[0]!r}); "
+                            "score the items of `emb` (`emb.keys`)") from None
+        raise
+    if isinstance(got, (list, tuple, dict)) or (isinstance(got, np.ndarray) and got.ndim > 0):
+        raise Incorrect(f"`{label}` returned {show(got)}; return one number, the mean of the items' shares")
+    try:
+        return float(got)
+    except (TypeError, ValueError):
+        raise Incorrect(f"Expected `{label}` to return one number; got {show(got)}") from None
+
+
 def _check_neighbour_purity(neighbour_purity) -> str:
-    for emb, labels, k in _PURITY_CASES:
+    values = {}
+
+    def value_on(i):
+        if i not in values:
+            emb, labels, k = _PURITY_CASES[i]
+            values[i] = _purity_value(neighbour_purity, emb, labels, k, f"neighbour_purity(emb, labels, k={k})")
+        return values[i]
+
+    def explains(m, i):
+        """Whether mistake m explains the answer to case i (an answer that fails otherwise does not count)."""
+        try:
+            value = value_on(i)
+        except Incorrect:
+            return True
+        alt = _PURITY_MISTAKES[i][m][0]
+        return alt is None or np.isclose(value, alt, atol=1e-9)
+
+    for i, (emb, labels, k) in enumerate(_PURITY_CASES):
         label = f"neighbour_purity(emb, labels, k={k})"
-        try:
-            got = call(neighbour_purity, emb, dict(labels), k, _label=label)
-        except Incorrect as err:
-            unknown = [key for key in labels if key not in emb]
-            if "raised KeyError" in str(err) and unknown:
-                raise Incorrect(f"{err}. `labels` may name items that `emb` has no vector for ({unknown[0]!r}); "
-                                "score the items of `emb` (`emb.keys`)") from None
-            raise
-        if isinstance(got, (list, tuple, dict)) or (isinstance(got, np.ndarray) and got.ndim > 0):
-            raise Incorrect(f"`{label}` returned {show(got)}; return one number, the mean of the items' shares")
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            raise Incorrect(f"Expected `{label}` to return one number; got {show(got)}") from None
-        expected = _purity(emb, labels, k)
+        value, expected = value_on(i), _purity(emb, labels, k)
         if np.isclose(value, expected, atol=1e-9):
             continue
-        if np.isclose(value, 100 * expected):
-            raise Incorrect(f"`{label}` returned {value:g}, a percentage; return a share between 0 and 1")
-        if np.isclose(value, 1 - expected):
-            raise Incorrect(f"`{label}` returned {value:g}, the share of neighbours with a *different* label; "
-                            "count the neighbours whose label is the item's own")
-        if k != 10 and np.isclose(value, _purity(emb, labels, 10)):
-            raise Incorrect(f"`{label}` looks at 10 neighbours whatever `k` is (most_similar's default); "
-                            f"ask for the `k` = {k} nearest")
-        if np.isclose(value, _purity(emb, labels, k, _by_vector(emb, k, drop_first=False))):
-            raise Incorrect(f"`{label}` counts each item among its own neighbours (an item is always nearest to "
-                            "itself, with its own label); leave the item out")
-        if np.isclose(value, _purity(emb, labels, k, _by_vector(emb, k, drop_first=True))):
-            raise Incorrect(f"`{label}` returned {value:g}; expected {expected:g}. Two items here have identical "
-                            "vectors: dropping the first hit does not leave the item itself out, because in a tie "
-                            "it need not come first. Leave each item out by its key")
+        # blame a mistake only if it explains the answers to the other cases too
+        for m, (alt, message) in enumerate(_PURITY_MISTAKES[i]):
+            if alt is not None and np.isclose(value, alt, atol=1e-9) and all(
+                    explains(m, j) for j in range(len(_PURITY_CASES)) if j != i):
+                raise Incorrect(f"`{label}` {message}")
         raise Incorrect(f"`{label}` returned {value:g}; expected {expected:g}")
     return f"all {len(_PURITY_CASES)} test cases pass, k above 10 and identical vectors included"
 
