@@ -212,6 +212,14 @@ def users_first_seen_order(emb, sessions, session_user, users):
     return user_vectors_ok(emb, sessions, session_user, [u for u in order if u in users])
 
 
+def users_nan_without_sessions(emb, sessions, session_user, users):
+    per_user = defaultdict(list)
+    for session, user in zip(sessions, session_user):
+        per_user[user].append(emb.mean_vector(session))
+    with np.errstate(all="ignore"):
+        return np.array([np.mean(per_user[u], axis=0) if per_user[u] else np.full(emb.dim, np.nan) for u in users])
+
+
 def users_as_dict(emb, sessions, session_user, users):
     return dict(zip(users, user_vectors_ok(emb, sessions, session_user, users)))
 
@@ -265,6 +273,7 @@ WRONG = {
         (users_first_seen_order, "row i must be the user `users[i]`"),
         (users_as_dict, "return an array with one row per user", "return-type"),
         (users_with_sessions_only, "zeros for a user without sessions"),
+        (users_nan_without_sessions, "a user with no sessions gets a row of zeros"),
     ],
 }
 

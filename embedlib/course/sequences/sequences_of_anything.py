@@ -70,6 +70,14 @@ def _check_user_vectors(user_vectors) -> str:
                                 f"user in `users` ({len(users)}), zeros for a user without sessions")
             raise Incorrect(f"Expected `{label}` to return shape {expected.shape} (one row per user, one column "
                             f"per dimension); got {got.shape}")
+        bad = [u for u, row in zip(users, got) if not np.isfinite(row).all()]
+        if bad:
+            if bad[0] not in session_user:
+                raise Incorrect(f"`{label}`: the row of user {bad[0]!r}, who has no sessions, is "
+                                f"{show(got[users.index(bad[0])].tolist())} (the mean of an empty list is NaN); "
+                                "a user with no sessions gets a row of zeros")
+            raise Incorrect(f"`{label}`: the row of user {bad[0]!r} has NaN or infinite values: "
+                            f"{show(got[users.index(bad[0])].tolist())}")
         if _same_directions(got, expected):
             continue
         first_seen = list(dict.fromkeys(u for u in session_user if u in users))
