@@ -356,6 +356,12 @@ def tune_tests_everything(grid, score):
     return p, q, tests[(p, q)]
 
 
+def tune_max_of_tuples(grid, score):
+    # max over (score, p, q) tuples: a tie goes to the larger p, then q
+    _, p, q = max((score(p, q, "validation"), p, q) for p, q in grid)
+    return p, q, score(p, q, "test")
+
+
 def tune_last_on_tie(grid, score):
     best, best_auc = None, -np.inf
     for p, q in grid:
@@ -445,6 +451,7 @@ WRONG = {
         (tune_reports_validation, "the validation score of the chosen pair"),
         (tune_tests_everything, "scored the test split 4 times"),
         (tune_last_on_tie, "on a tie keep the first pair", "ties"),
+        (tune_max_of_tuples, "Comparing (score, p, q) tuples breaks a tie by the larger p", "ties"),
         (tune_lowest, "the lowest validation ROC AUC"),
         (tune_swaps_p_q, "p and q are swapped"),
         (tune_returns_pair_only, "to return a tuple (p, q, test_auc)", "return-type"),

@@ -275,10 +275,12 @@ class _Scorer:
         return self.table[split][(p, q)]
 
 
-# (grid, validation AUCs, test AUCs): the second has a tie on validation, (1, 0.5) and (0.5, 1)
+# (grid, validation AUCs, test AUCs): the second has a tie on validation, (1, 0.5) and (0.5, 1); the third a
+# three-way tie, (1, 1), (2, 1) and (1, 2), where the first tied pair is neither the last nor the largest
 _TUNE_CASES = [
     ([(1, 1), (0.25, 1), (1, 4), (4, 0.25)], [0.70, 0.75, 0.74, 0.60], [0.72, 0.71, 0.80, 0.78]),
     ([(1, 1), (1, 0.5), (1, 2), (0.5, 1), (2, 1)], [0.80, 0.86, 0.83, 0.86, 0.79], [0.90, 0.84, 0.93, 0.91, 0.92]),
+    ([(0.5, 2), (1, 1), (2, 1), (4, 0.5), (1, 2)], [0.78, 0.81, 0.81, 0.74, 0.81], [0.80, 0.77, 0.76, 0.79, 0.75]),
 ]
 
 
@@ -321,6 +323,12 @@ def _check_tune_p_q(tune_p_q) -> str:
             raise Incorrect(f"`{label}` chose {chosen} by the test score; choose (p, q) by the validation score")
         if chosen == grid[worst]:
             raise Incorrect(f"`{label}` chose {chosen}, the lowest validation ROC AUC; a higher ROC AUC is better")
+        tied = [grid[i] for i in range(len(grid)) if validation[i] == validation[best]]
+        if chosen == max(tied) and chosen != grid[best] and chosen != grid[tied_last]:
+            raise Incorrect(f"`{label}` chose {chosen}; {grid[best]} scores the same on validation "
+                            f"({validation[best]}) and comes first in the grid. Comparing (score, p, q) tuples "
+                            "breaks a tie by the larger p (then q): on a tie keep the first pair, e.g. with "
+                            "`max(grid, key=...)`, which compares the scores alone")
         if chosen == grid[tied_last] and tied_last != best:
             raise Incorrect(f"`{label}` chose {chosen}; {grid[best]} scores the same on validation "
                             f"({validation[best]}) and comes first in the grid: on a tie keep the first pair")
