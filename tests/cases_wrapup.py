@@ -210,6 +210,17 @@ def rerank_keeps_first_order(first_scores, second_scores, relevant, n):
     return rr_mean(_first_positions(first_scores, second_scores, relevant, n, rerank=False))
 
 
+def rerank_adds_the_scores(first_scores, second_scores, relevant, n):
+    # the candidates ordered by first + second score, not by the second alone
+    positions = []
+    for first, second, rel in zip(first_scores, second_scores, relevant):
+        candidates = np.argsort(-first, kind="stable")[:n]
+        ranked = candidates[np.argsort(-(first[candidates] + second[candidates]), kind="stable")]
+        hits = np.flatnonzero(rel[ranked])
+        positions.append(hits[0] + 1 if len(hits) else 0)
+    return rr_mean(positions)
+
+
 def rerank_swaps_stages(first_scores, second_scores, relevant, n):
     return rr_mean(_first_positions(second_scores, first_scores, relevant, n))
 
@@ -311,6 +322,7 @@ WRONG = {
     (W1, "rerank_mrr"): [
         (rerank_ignores_n, "keep only the `n` best documents of `first_scores`"),
         (rerank_keeps_first_order, "re-rank the `n` candidates by `second_scores`"),
+        (rerank_adds_the_scores, "orders the candidates by `first_scores` + `second_scores`"),
         (rerank_swaps_stages, "swaps the two stages"),
         (rerank_ascending, "orders the candidates lowest score first"),
         (rerank_top_10_habit, "keeps at most 10 candidates", "cutoff"),

@@ -42,18 +42,21 @@ _CASE_LONG = _case(
     relevant=[np.arange(15) == 10, np.arange(15) == 12],
     n=12,
 )
-# Case 3: n larger than the number of documents keeps them all; then n = 1 keeps only the first.
-_CASE_ALL = _case(first=[[1, 4, 3, 2], [2, 1, 4, 3]], second=[[0.4, 0.3, 0.2, 0.1], [0.1, 0.2, 0.3, 0.4]],
+# Case 3: n larger than the number of documents keeps them all; then n = 1 keeps only the first. In the
+# first query the second scores are as large as the gaps between the first ones: ordered by second scores
+# the relevant document is third, by first scores second, by their sum first.
+_CASE_ALL = _case(first=[[1, 4, 3, 2], [2, 1, 4, 3]], second=[[3, 0.2, 1.5, 1.8], [0.1, 0.2, 0.3, 0.4]],
                   relevant=[[0, 0, 1, 0], [1, 0, 0, 0]], n=50)
 _CASE_ONE = _CASE_ALL[:3] + (1,)
 _RERANK_CASES = [_CASE_MIXED, _CASE_LONG, _CASE_ALL, _CASE_ONE]
 
 
-def _final_list(p, o, n, *, cap=None, rerank=True, descending=True, append_rest=False):
+def _final_list(p, o, n, *, cap=None, rerank=True, descending=True, append_rest=False, summed=False):
     """One query's final list of document indices, computed right (the defaults) or with a mistake."""
     by_p = np.argsort(-p, kind="stable")
     candidates = np.sort(by_p[:min(n, cap or n)])
     key = (-o[candidates] if descending else o[candidates]) if rerank else -p[candidates]
+    key = -(p[candidates] + o[candidates]) if summed else key
     ranked = candidates[np.argsort(key, kind="stable")]
     if append_rest:
         ranked = np.concatenate([ranked, np.setdiff1d(by_p, candidates, assume_unique=True)[np.argsort(
@@ -82,6 +85,7 @@ def _rerank_variants(first, second, relevant, n) -> dict[str, float]:
     return {
         "all": mrr([[i + 1 for i, d in enumerate(np.argsort(-o, kind="stable")) if r[d]]
                     for o, r in zip(second, relevant)]),
+        "summed": mrr(positions(summed=True)),
         "no_rerank": mrr(positions(rerank=False)),
         "swapped": mrr(positions(swapped=True)),
         "ascending": mrr(positions(descending=False)),
@@ -89,7 +93,7 @@ def _rerank_variants(first, second, relevant, n) -> dict[str, float]:
         "zero_based": mrr(right, zero_based=True),
         "inverse_mean": 1 / np.mean(firsts) if firsts else np.nan,
         "pooled": float(np.mean([1 / r for p in right for r in p])) if firsts else np.nan,
-        "summed": float(np.mean([sum(1 / r for r in p) for p in right])),
+        "summed_relevant": float(np.mean([sum(1 / r for r in p) for p in right])),
         "hits_only": float(np.mean([1 / r for r in firsts])) if firsts else np.nan,
         "rest_appended": mrr(positions(append_rest=True)),
     }
@@ -98,6 +102,8 @@ def _rerank_variants(first, second, relevant, n) -> dict[str, float]:
 _RERANK_MISTAKES = {
     "all": "re-ranks every document by `second_scores`: keep only the `n` best documents of `first_scores` "
            "(the first pass), then order just those",
+    "summed": "orders the candidates by `first_scores` + `second_scores`; the first pass only chooses the `n` "
+              "candidates, then `second_scores` alone orders them, highest first",
     "no_rerank": "keeps the first pass's order: re-rank the `n` candidates by `second_scores`, highest first",
     "swapped": "swaps the two stages: `first_scores` picks the `n` candidates, `second_scores` orders them",
     "ascending": "orders the candidates lowest score first: the best (highest `second_scores`) comes first",
@@ -108,7 +114,7 @@ _RERANK_MISTAKES = {
                     "each query first, then the mean over queries",
     "pooled": "averages 1 / position over every relevant document; only the *first* relevant document of "
               "each query counts, then take the mean over queries",
-    "summed": "adds up 1 / position over all the relevant documents of a query; only the *first* relevant "
+    "summed_relevant": "adds up 1 / position over all the relevant documents of a query; only the *first* relevant "
               "document of each query counts",
     "hits_only": "leaves out the queries whose relevant documents the first pass missed: they count, with "
                  "reciprocal rank 0, in the mean over all queries",
