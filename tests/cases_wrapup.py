@@ -55,6 +55,18 @@ def sif_divides_by_weights(token_lists, emb, word_prob, a):
     return X - np.outer(X @ u, u)
 
 
+def sif_divides_by_all_tokens(token_lists, emb, word_prob, a):
+    # as the SIF authors' code does: the weighted sum over the known words, divided by the number of all tokens
+    rows = []
+    for tokens in token_lists:
+        known = [w for w in tokens if w in emb]
+        w = np.array([a / (a + word_prob.get(t, 0.0)) for t in known])
+        rows.append(w @ emb.unit_vectors[[emb.index(t) for t in known]] / len(tokens) if known else np.zeros(emb.dim))
+    X = np.array(rows)
+    u = np.linalg.svd(X, full_matrices=False)[2][0]
+    return X - np.outer(X @ u, u)
+
+
 def sif_with_library(token_lists, emb, word_prob, a):
     from embedlib.sentences import SIF
 
@@ -298,7 +310,8 @@ RIGHT = {
 
 # other correct answers, written differently: each must pass
 ALSO_RIGHT = {
-    (W1, "sif_embeddings"): [sif_loops_and_unit_rows, sif_divides_by_weights, sif_with_library],
+    (W1, "sif_embeddings"): [sif_loops_and_unit_rows, sif_divides_by_weights, sif_divides_by_all_tokens,
+                                 sif_with_library],
     (W1, "rerank_mrr"): [rerank_mrr_pure_python, rerank_mrr_with_library],
 }
 
