@@ -34,6 +34,12 @@ def _loss_cases():
     return cases
 
 
+def _along_the_sphere(grad: torch.Tensor, unit_rows: torch.Tensor) -> torch.Tensor:
+    """The part of each row's gradient that moves the row along the unit sphere (its radial part removed)."""
+    rows = unit_rows.detach()
+    return grad - (grad * rows).sum(dim=1, keepdim=True) * rows
+
+
 def _check_ranking_loss(ranking_loss) -> str:
     for img, tags, pos, margin in _loss_cases():
         label = f"ranking_loss(image_vecs {tuple(img.shape)}, tag_vecs {tuple(tags.shape)}, positives, margin={margin})"
@@ -87,11 +93,26 @@ def _check_ranking_loss(ranking_loss) -> str:
         raise Incorrect(f"`ranking_loss`: its gradient cannot be computed ({err})") from None
     ref_img, ref_tags = img.detach().clone().requires_grad_(True), tags.detach().clone().requires_grad_(True)
     expected = torch.autograd.grad(joint.ranking_loss(ref_img, ref_tags, pos, margin), [ref_img, ref_tags])
-    for name, g, e in zip(("image_vecs", "tag_vecs"), got, expected):
-        if g is None or not torch.allclose(g, e, atol=1e-5):
+    for name, x, g, e in zip(("image_vecs", "tag_vecs"), (img, tags), got, expected):
+        # The inputs are unit rows, and training moves them only along the sphere (the space normalises
+        # them): an answer that takes the cosine, normalising inside, has a gradient that differs from
+        # the plain dot product's by a part along each row itself, which changes nothing. Compare the rest.
+        if g is None or not torch.allclose(_along_the_sphere(g, x), _along_the_sphere(e, x), atol=1e-5):
             raise Incorrect(f"`ranking_loss` has the right value but the wrong gradient with respect to `{name}`: "
                             "part of the computation is cut off from the graph (a .detach(), .item() or numpy "
                             "step on one side), so training would not move that side correctly")
+    # a batch without a single triple costs 0, but loss.backward() must still work on it
+    img, tags, none, margin = _loss_cases()[-1]
+    img, tags = img.clone().requires_grad_(True), tags.clone().requires_grad_(True)
+    label = (f"ranking_loss(image_vecs {tuple(img.shape)}, tag_vecs {tuple(tags.shape)}, positives, "
+             f"margin={margin})")
+    out = call(ranking_loss, img, tags, none.clone(), margin, _label=label)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        raise Incorrect(f"`{label}` returns {show(out)}, a tensor without gradients, for a batch in which no "
+                        "image has both a tag and a missing tag. The value 0 is right, but `loss.backward()` "
+                        "on it raises an error and would stop training at such a batch: even without triples, "
+                        "return a 0 computed from the inputs (divide the masked sum by the count, at least 1; "
+                        "or `0 * scores.sum()`), not a new `torch.tensor(0.)`")
     return f"all {len(_loss_cases())} test cases pass, gradients included"
 
 
