@@ -207,6 +207,19 @@ def qbe_argpartition_ok(vectors, rows, k):  # right: partial sort, then order th
     return np.take_along_axis(part, np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1), axis=1)
 
 
+def qbe_argpartition_unsorted(vectors, rows, k):  # the k best, in whatever order argpartition leaves them
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = -np.inf
+    return np.argpartition(-scores, k, axis=1)[:, :k]
+
+
+def qbe_argpartition_largest_last_ok(vectors, rows, k):  # right: the last k of a partition, sorted
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = -np.inf
+    part = np.argpartition(scores, -k, axis=-1)[:, -k:]
+    return np.take_along_axis(part, np.argsort(np.take_along_axis(-scores, part, axis=1), axis=1), axis=1)
+
+
 def _hits(top, labels, k):
     return (labels[top[:, :k]] == labels[:, None]).mean(axis=1)
 
@@ -328,6 +341,7 @@ WRONG = {
         (qbe_k_minus_one, "there must still be k = 3"),
         (qbe_fixed_top_ten, "not a fixed top 10", "cutoff"),
         (qbe_returns_scores, "returns similarities", "return-type"),
+        (qbe_argpartition_unsorted, "not in order: the most similar first; `np.argpartition`"),
     ],
     (I3, "precision_by_category"): [
         (category_all_results, "only the first k = 2 count", "cutoff"),
@@ -361,6 +375,6 @@ KINDS = {
 # correct answers written differently: the checks must accept them
 ALSO_RIGHT = {
     (I1, "train_step"): [step_clears_after, step_model_zero_grad],
-    (I3, "query_by_example"): [qbe_argpartition_ok],
+    (I3, "query_by_example"): [qbe_argpartition_ok, qbe_argpartition_largest_last_ok],
     (I3, "precision_by_category"): [category_bincount_ok, category_loop_ok],
 }
