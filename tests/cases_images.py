@@ -258,6 +258,15 @@ def category_counts(top, labels, k):
     return np.array([found[labels == c].mean() for c in range(labels.max() + 1)])
 
 
+def category_skips_first_result(top, labels, k):  # takes the first column for the query itself
+    return precision_by_category_ok(top[:, 1:], labels, k)
+
+
+def category_in_order_of_first_appearance(top, labels, k):
+    hits = (labels[top[:, :k]] == labels[:, None]).mean(axis=1)
+    return np.array([hits[labels == c].mean() for c in dict.fromkeys(labels.tolist())])
+
+
 def category_bincount_ok(top, labels, k):  # right: sums per category over counts per category
     return np.bincount(labels, weights=_hits(top, labels, k)) / np.bincount(labels)
 
@@ -351,6 +360,8 @@ WRONG = {
         (category_of_the_results, "group by the category of the *query*"),
         (category_recall, "(that is recall)"),
         (category_counts, "it counts the hits"),
+        (category_skips_first_result, "it skips the first result of each query"),
+        (category_in_order_of_first_appearance, "in the order they first appear in `labels`"),
     ],
     (I3, "centre"): [
         (centre_on_query_mean, "centres the queries on their own mean", "averages"),

@@ -159,9 +159,10 @@ def _results(labels: np.ndarray, m: int, seed: int) -> np.ndarray:
 def _category_cases():
     """(top, labels, k): a small one to follow by hand, k beyond a top 10, and unequal categories."""
     small_labels = np.array([0, 0, 0, 1, 1, 2])
-    small_top = np.array([[1, 3, 2, 4], [2, 0, 5, 3], [3, 0, 4, 1], [4, 0, 1, 2], [0, 3, 1, 2], [0, 3, 1, 4]])
+    small_top = np.array([[1, 3, 2, 4], [2, 0, 5, 3], [3, 0, 4, 1], [0, 4, 1, 2], [0, 3, 1, 2], [0, 3, 1, 4]])
     long_labels = np.arange(24) % 3
-    uneven = np.array([0] * 9 + [1] * 3 + [2] * 2)
+    # 9, 3 and 2 items, the categories first seen in the order 1, 0, 2: entry c is category c all the same
+    uneven = np.array([1, 0, 0, 2, 0, 1, 0, 0, 2, 0, 0, 1, 0, 0])
     return [(small_top, small_labels, 2), (_results(long_labels, 15, 1), long_labels, 12),
             (_results(uneven, 6, 2), uneven, 4), (small_top, small_labels, 1)]
 
@@ -177,8 +178,15 @@ def _category_mistakes(top, labels, k):
     by_result = np.array([found[results == c].mean() if (results == c).any() else np.nan for c in range(C)])
     others = np.bincount(labels, minlength=C)[labels] - 1
     m = top.shape[1]
+    first_seen = list(dict.fromkeys(labels.tolist()))
     mistakes = [
         (by_query(per_query(m)), f"it looks at all {m} results of each query; only the first k = {k} count"),
+        (by_query((labels[top[:, 1 : k + 1]] == labels[:, None]).mean(axis=1)) if m > k else None,
+         "it skips the first result of each query (columns 1 to k): `top` already leaves each query itself "
+         f"out, so its first k = {k} results are columns 0 to {k - 1}"),
+        (np.array([hits[labels == c].mean() for c in first_seen]) if first_seen != sorted(first_seen) else None,
+         f"it lists the categories in the order they first appear in `labels` ({show(first_seen)}); entry c "
+         f"must be category c's precision, in the order 0 to {C - 1}"),
         (by_query(per_query(10)) if k > 10 else None,
          f"it looks at the first 10 results of each query, but k = {k}: use k, not a habitual top 10"),
         (np.full(C, hits.mean()), "every category gets the mean over all queries; average the queries of each "
@@ -195,6 +203,7 @@ def _category_mistakes(top, labels, k):
 def _check_precision_by_category(precision_by_category) -> str:
     from ...vision import precision_by_category as reference
 
+    first_failure = None
     for top, labels, k in _category_cases():
         C = labels.max() + 1
         label = f"precision_by_category(top {top.shape}, labels with {C} categories, k={k})"
@@ -212,12 +221,18 @@ def _check_precision_by_category(precision_by_category) -> str:
         expected = reference(top, labels, k)
         if np.allclose(value, expected, atol=1e-6):
             continue
-        for wrong, why in _category_mistakes(top, labels, k):
-            if np.allclose(value, wrong, atol=1e-6, equal_nan=True):
-                raise Incorrect(f"`{label}` returned {show(np.round(value, 3).tolist())}: {why}")
-        c = int(np.flatnonzero(~np.isclose(value, expected, atol=1e-6))[0])
-        raise Incorrect(f"`{label}` gives category {c} a precision of {value[c]:.3f}; its {(labels == c).sum()} "
-                        f"queries find on average a share {expected[c]:.3f} of their first {k} results in it")
+        # a case where several mistakes give the same numbers says nothing certain: look for a clearer one
+        matches = [why for wrong, why in _category_mistakes(top, labels, k)
+                   if np.allclose(value, wrong, atol=1e-6, equal_nan=True)]
+        if len(matches) == 1:
+            raise Incorrect(f"`{label}` returned {show(np.round(value, 3).tolist())}: {matches[0]}")
+        if first_failure is None:
+            c = int(np.flatnonzero(~np.isclose(value, expected, atol=1e-6))[0])
+            first_failure = (f"`{label}` gives category {c} a precision of {value[c]:.3f}; its "
+                             f"{(labels == c).sum()} queries find on average a share {expected[c]:.3f} of their "
+                             f"first {k} results in it")
+    if first_failure:
+        raise Incorrect(first_failure)
     return f"all {len(_category_cases())} test cases pass, long lists and unequal categories included"
 
 
