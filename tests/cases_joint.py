@@ -384,6 +384,17 @@ def recall_pooled(scores, relevant, k):
     return float(np.take_along_axis(relevant, top, axis=1).sum() / relevant.sum())
 
 
+def recall_k_minus_one(scores, relevant, k):
+    return recall_ok(scores, relevant, max(k - 1, 1))
+
+
+def recall_down_the_columns(scores, relevant, k):  # argsort along axis 0: each item ranks the queries
+    top = np.argsort(-scores, axis=0)[:k]
+    found = np.take_along_axis(relevant, top, axis=0).sum(axis=0)
+    has = relevant.any(axis=0)
+    return float(np.mean(found[has] / relevant.sum(axis=0)[has]))
+
+
 def recall_k_plus_one(scores, relevant, k):
     return recall_ok(scores, relevant, k + 1)
 
@@ -430,6 +441,8 @@ WRONG = {
         (recall_any_hit, "any relevant item is found"),
         (recall_pooled, "pooled over the queries", "averages"),
         (recall_k_plus_one, "looks at the first"),
+        (recall_k_minus_one, "one too few"),
+        (recall_down_the_columns, "ranks down the columns (`axis=0`)"),
         (recall_top_ten, "not a habitual top 10", "cutoff"),
         (recall_threshold_at_kth, "that is more than k items", "ties"),
     ],

@@ -281,6 +281,14 @@ _RECALL_CASES = [
 ]
 
 
+def _recall_down_the_columns(scores, relevant, k) -> float:
+    """recall@k with the roles of rows and columns swapped: each item ranks the queries."""
+    top = np.argsort(-scores, axis=0, kind="stable")[:k]
+    found = np.take_along_axis(relevant, top, axis=0).sum(0)
+    has = relevant.any(0)
+    return float(np.mean(found[has] / relevant.sum(0)[has])) if has.any() else np.nan
+
+
 def _recall_diagnoses(value, scores, relevant, k) -> list[str]:
     """What each usual mistake would return on this case; the ones ``value`` matches."""
     top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
@@ -300,6 +308,11 @@ def _recall_diagnoses(value, scores, relevant, k) -> list[str]:
          "its relevant items found"),
         (joint.recall_at_k(scores, relevant, k + 1) if k < scores.shape[1] else np.nan,
          f"it looks at the first {k + 1} items; look at k"),
+        (joint.recall_at_k(scores, relevant, k - 1) if k > 1 and k - 1 != 10 else np.nan,  # k - 1 = 10: a top 10
+         f"it looks at the first {k - 1} items, one too few; look at the first k = {k}"),
+        (_recall_down_the_columns(scores, relevant, k) if scores.shape[0] > 1 else np.nan,
+         "it ranks down the columns (`axis=0`): the queries for each item. Each row is one query; rank the "
+         "items of each row (`axis=1`)"),
         (joint.recall_at_k(scores, relevant, min(k, 10)) if k > 10 else np.nan,
          f"it looks at the first 10 items, but k = {k}: use k, not a habitual top 10"),
         (np.mean((relevant & (scores >= -np.sort(-scores, axis=1)[:, k - 1 : k])).sum(1)[has] / relevant.sum(1)[has]),
