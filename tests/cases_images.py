@@ -104,12 +104,22 @@ def step_own_optimizer(model, optimizer, images, labels):
     return loss.item()
 
 
-def step_clears_after(model, optimizer, images, labels):  # right: clears for the next step instead
+def step_clears_after(model, optimizer, images, labels):  # clears for the next call: stale gradients still apply
     loss = F.cross_entropy(model(images), labels)
     loss.backward()
     optimizer.step()
     optimizer.zero_grad()
     return float(loss.detach())
+
+
+def step_by_hand(model, optimizer, images, labels):  # a plain SGD update written out; the optimizer unused
+    model.zero_grad()
+    loss = F.cross_entropy(model(images), labels)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= 0.1 * p.grad
+    return loss.item()
 
 
 def step_model_zero_grad(model, optimizer, images, labels):  # right: the model clears its own gradients
@@ -333,6 +343,8 @@ WRONG = {
         (step_returns_the_tensor, "return the loss as a Python number", "return-type"),
         (step_softmax_first, "takes the raw logits"),
         (step_own_optimizer, "an optimizer of its own"),
+        (step_by_hand, "by hand (`p -= lr * p.grad`)"),
+        (step_clears_after, "Zero the gradients before backward()"),
     ],
     (I2, "strip_and_normalise"): [
         (strip_returns_logits, "strip the head"),
@@ -385,7 +397,7 @@ KINDS = {
 
 # correct answers written differently: the checks must accept them
 ALSO_RIGHT = {
-    (I1, "train_step"): [step_clears_after, step_model_zero_grad],
+    (I1, "train_step"): [step_model_zero_grad],
     (I3, "query_by_example"): [qbe_argpartition_ok, qbe_argpartition_largest_last_ok],
     (I3, "precision_by_category"): [category_bincount_ok, category_loop_ok],
 }
