@@ -289,6 +289,20 @@ def category_loop_ok(top, labels, k):  # right: plain loops, a list
     return out
 
 
+def strip_and_normalise_float64_ok(model, images):  # float64 is accepted, as the stub says
+    model.eval()
+    with torch.no_grad():
+        feats = model.features(torch.as_tensor(images)).double().numpy()
+    return feats / np.linalg.norm(feats, axis=1, keepdims=True)
+
+
+def centre_float64_ok(database, queries):  # float64 is accepted, as the stub says
+    database, queries = database.astype(np.float64), queries.astype(np.float64)
+    mean = database.mean(axis=0)
+    db, q = database - mean, queries - mean
+    return db / np.linalg.norm(db, axis=1, keepdims=True), q / np.linalg.norm(q, axis=1, keepdims=True)
+
+
 def centre_on_query_mean(database, queries):
     return _unit(database - database.mean(axis=0)), _unit(queries - queries.mean(axis=0))
 
@@ -398,6 +412,8 @@ KINDS = {
 # correct answers written differently: the checks must accept them
 ALSO_RIGHT = {
     (I1, "train_step"): [step_model_zero_grad],
+    (I2, "strip_and_normalise"): [strip_and_normalise_float64_ok],
+    (I3, "centre"): [centre_float64_ok],
     (I3, "query_by_example"): [qbe_argpartition_ok, qbe_argpartition_largest_last_ok],
     (I3, "precision_by_category"): [category_bincount_ok, category_loop_ok],
 }

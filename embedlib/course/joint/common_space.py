@@ -125,7 +125,8 @@ ranking_loss = Exercise(
         "a length-1 axis to?",
         "Compute the hinge for every (image, j, k) triple, then keep only those where the image has tag j and "
         "lacks tag k. The mean is their sum divided by their count, not by B × T × T; and a batch may hold no "
-        "triple at all (every image without tags, say), where the count is 0 and the loss must be 0, not NaN.",
+        "triple at all (every image without tags, say), where the count is 0 and the loss must be 0, not NaN: "
+        "a 0 computed from the scores, so that `loss.backward()` still works, not a new `torch.tensor(0.)`.",
         "Worked example on other numbers: one image with scores [0.9, 0.5, 0.7] for three tags, only the first "
         "its own, margin 0.3: the triples cost max(0, 0.3 - 0.9 + 0.5) = 0 and max(0, 0.3 - 0.9 + 0.7) = 0.1, "
         "so the loss is 0.05. `ex.ranking_loss.solution()` shows one answer.",
