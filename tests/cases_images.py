@@ -104,12 +104,22 @@ def step_own_optimizer(model, optimizer, images, labels):
     return loss.item()
 
 
-def step_clears_after(model, optimizer, images, labels):  # right: clears for the next step instead
+def step_clears_after(model, optimizer, images, labels):  # clears for the next call: stale gradients still apply
     loss = F.cross_entropy(model(images), labels)
     loss.backward()
     optimizer.step()
     optimizer.zero_grad()
     return float(loss.detach())
+
+
+def step_by_hand(model, optimizer, images, labels):  # a plain SGD update written out; the optimizer unused
+    model.zero_grad()
+    loss = F.cross_entropy(model(images), labels)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= 0.1 * p.grad
+    return loss.item()
 
 
 def step_model_zero_grad(model, optimizer, images, labels):  # right: the model clears its own gradients
@@ -207,6 +217,19 @@ def qbe_argpartition_ok(vectors, rows, k):  # right: partial sort, then order th
     return np.take_along_axis(part, np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1), axis=1)
 
 
+def qbe_argpartition_unsorted(vectors, rows, k):  # the k best, in whatever order argpartition leaves them
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = -np.inf
+    return np.argpartition(-scores, k, axis=1)[:, :k]
+
+
+def qbe_argpartition_largest_last_ok(vectors, rows, k):  # right: the last k of a partition, sorted
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(len(rows)), rows] = -np.inf
+    part = np.argpartition(scores, -k, axis=-1)[:, -k:]
+    return np.take_along_axis(part, np.argsort(np.take_along_axis(-scores, part, axis=1), axis=1), axis=1)
+
+
 def _hits(top, labels, k):
     return (labels[top[:, :k]] == labels[:, None]).mean(axis=1)
 
@@ -245,6 +268,15 @@ def category_counts(top, labels, k):
     return np.array([found[labels == c].mean() for c in range(labels.max() + 1)])
 
 
+def category_skips_first_result(top, labels, k):  # takes the first column for the query itself
+    return precision_by_category_ok(top[:, 1:], labels, k)
+
+
+def category_in_order_of_first_appearance(top, labels, k):
+    hits = (labels[top[:, :k]] == labels[:, None]).mean(axis=1)
+    return np.array([hits[labels == c].mean() for c in dict.fromkeys(labels.tolist())])
+
+
 def category_bincount_ok(top, labels, k):  # right: sums per category over counts per category
     return np.bincount(labels, weights=_hits(top, labels, k)) / np.bincount(labels)
 
@@ -255,6 +287,20 @@ def category_loop_ok(top, labels, k):  # right: plain loops, a list
         shares = [sum(labels[j] == c for j in top[i][:k]) / k for i in range(len(labels)) if labels[i] == c]
         out.append(sum(shares) / len(shares))
     return out
+
+
+def strip_and_normalise_float64_ok(model, images):  # float64 is accepted, as the stub says
+    model.eval()
+    with torch.no_grad():
+        feats = model.features(torch.as_tensor(images)).double().numpy()
+    return feats / np.linalg.norm(feats, axis=1, keepdims=True)
+
+
+def centre_float64_ok(database, queries):  # float64 is accepted, as the stub says
+    database, queries = database.astype(np.float64), queries.astype(np.float64)
+    mean = database.mean(axis=0)
+    db, q = database - mean, queries - mean
+    return db / np.linalg.norm(db, axis=1, keepdims=True), q / np.linalg.norm(q, axis=1, keepdims=True)
 
 
 def centre_on_query_mean(database, queries):
@@ -311,6 +357,8 @@ WRONG = {
         (step_returns_the_tensor, "return the loss as a Python number", "return-type"),
         (step_softmax_first, "takes the raw logits"),
         (step_own_optimizer, "an optimizer of its own"),
+        (step_by_hand, "by hand (`p -= lr * p.grad`)"),
+        (step_clears_after, "Zero the gradients before backward()"),
     ],
     (I2, "strip_and_normalise"): [
         (strip_returns_logits, "strip the head"),
@@ -328,6 +376,7 @@ WRONG = {
         (qbe_k_minus_one, "there must still be k = 3"),
         (qbe_fixed_top_ten, "not a fixed top 10", "cutoff"),
         (qbe_returns_scores, "returns similarities", "return-type"),
+        (qbe_argpartition_unsorted, "not in order: the most similar first; `np.argpartition`"),
     ],
     (I3, "precision_by_category"): [
         (category_all_results, "only the first k = 2 count", "cutoff"),
@@ -337,6 +386,8 @@ WRONG = {
         (category_of_the_results, "group by the category of the *query*"),
         (category_recall, "(that is recall)"),
         (category_counts, "it counts the hits"),
+        (category_skips_first_result, "it skips the first result of each query"),
+        (category_in_order_of_first_appearance, "in the order they first appear in `labels`"),
     ],
     (I3, "centre"): [
         (centre_on_query_mean, "centres the queries on their own mean", "averages"),
@@ -360,7 +411,9 @@ KINDS = {
 
 # correct answers written differently: the checks must accept them
 ALSO_RIGHT = {
-    (I1, "train_step"): [step_clears_after, step_model_zero_grad],
-    (I3, "query_by_example"): [qbe_argpartition_ok],
+    (I1, "train_step"): [step_model_zero_grad],
+    (I2, "strip_and_normalise"): [strip_and_normalise_float64_ok],
+    (I3, "centre"): [centre_float64_ok],
+    (I3, "query_by_example"): [qbe_argpartition_ok, qbe_argpartition_largest_last_ok],
     (I3, "precision_by_category"): [category_bincount_ok, category_loop_ok],
 }

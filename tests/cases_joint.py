@@ -365,9 +365,34 @@ def loss_per_image_mean(image_vecs, tag_vecs, positives, margin):  # NaN for an 
     return total / len(scores)
 
 
+def loss_zero_without_graph(image_vecs, tag_vecs, positives, margin):  # backward() on it raises
+    mask = positives[:, :, None] & ~positives[:, None, :]
+    scores = image_vecs @ tag_vecs.T
+    h = torch.relu(margin - scores[:, :, None] + scores[:, None, :])[mask]
+    return h.mean() if h.numel() else torch.tensor(0.0)
+
+
+def loss_image_points_cut(image_vecs, tag_vecs, positives, margin):  # the tags an image lacks: image side detached
+    pos = (image_vecs @ tag_vecs.T).unsqueeze(2)
+    neg = (image_vecs.detach() @ tag_vecs.T).unsqueeze(1)
+    valid = positives.unsqueeze(2) & ~positives.unsqueeze(1)
+    return (torch.relu(margin - pos + neg) * valid).sum() / valid.sum().clamp(min=1)
+
+
 def recall_pooled(scores, relevant, k):
     top = np.argsort(-scores, axis=1)[:, :k]
     return float(np.take_along_axis(relevant, top, axis=1).sum() / relevant.sum())
+
+
+def recall_k_minus_one(scores, relevant, k):
+    return recall_ok(scores, relevant, max(k - 1, 1))
+
+
+def recall_down_the_columns(scores, relevant, k):  # argsort along axis 0: each item ranks the queries
+    top = np.argsort(-scores, axis=0)[:k]
+    found = np.take_along_axis(relevant, top, axis=0).sum(axis=0)
+    has = relevant.any(axis=0)
+    return float(np.mean(found[has] / relevant.sum(axis=0)[has]))
 
 
 def recall_k_plus_one(scores, relevant, k):
@@ -393,6 +418,8 @@ WRONG = {
         (loss_rebuilt_from_a_number, "without gradients", "graph"),
         (loss_per_image_mean, "mean over all triples at once", "averages"),
         (loss_nan_without_triples, "a batch without triples must cost 0", "stability"),
+        (loss_zero_without_graph, "a tensor without gradients, for a batch in which no image has both", "graph"),
+        (loss_image_points_cut, "wrong gradient with respect to `image_vecs`", "graph"),
     ],
     (J1, "train_epoch"): [
         (epoch_global_rng, "does not draw the order of the images from `generator`", "seed"),
@@ -414,6 +441,8 @@ WRONG = {
         (recall_any_hit, "any relevant item is found"),
         (recall_pooled, "pooled over the queries", "averages"),
         (recall_k_plus_one, "looks at the first"),
+        (recall_k_minus_one, "one too few"),
+        (recall_down_the_columns, "ranks down the columns (`axis=0`)"),
         (recall_top_ten, "not a habitual top 10", "cutoff"),
         (recall_threshold_at_kth, "that is more than k items", "ties"),
     ],
@@ -448,13 +477,34 @@ KINDS = {
 
 def ranking_loss_loops_ok(image_vecs, tag_vecs, positives, margin):
     scores = image_vecs @ tag_vecs.T
-    total, count = scores.new_zeros(()), 0
+    total, count = 0 * scores.sum(), 0  # a 0 that keeps the graph, for a batch without triples
     for i in range(len(scores)):
         for j in torch.nonzero(positives[i]).flatten():
             for k in torch.nonzero(~positives[i]).flatten():
                 total = total + torch.clamp(margin - scores[i, j] + scores[i, k], min=0)
                 count += 1
     return total / max(count, 1)
+
+
+def _masked_mean(scores, positives, margin):
+    mask = positives[:, :, None] & ~positives[:, None, :]
+    h = torch.relu(margin - scores[:, :, None] + scores[:, None, :])[mask]
+    return h.mean() if h.numel() else scores.sum() * 0.0
+
+
+def ranking_loss_cosine_similarity_ok(image_vecs, tag_vecs, positives, margin):  # s = cos(Px, Qw), as the text says
+    scores = torch.nn.functional.cosine_similarity(image_vecs[:, None, :], tag_vecs[None, :, :], dim=-1)
+    return _masked_mean(scores, positives, margin)
+
+
+def ranking_loss_explicit_cosine_ok(image_vecs, tag_vecs, positives, margin):  # u·v / (|u| |v|)
+    norms = image_vecs.norm(dim=1, keepdim=True) * tag_vecs.norm(dim=1)[None, :]
+    return _masked_mean((image_vecs @ tag_vecs.T) / norms, positives, margin)
+
+
+def ranking_loss_renormalised_ok(image_vecs, tag_vecs, positives, margin):  # normalises the (unit) inputs again
+    normalize = torch.nn.functional.normalize
+    return ranking_loss_ok(normalize(image_vecs, dim=1), normalize(tag_vecs, dim=1), positives, margin)
 
 
 def recall_sorted_ok(scores, relevant, k):
@@ -467,7 +517,8 @@ def recall_sorted_ok(scores, relevant, k):
 
 
 ALSO_RIGHT = {
-    (J1, "ranking_loss"): [ranking_loss_loops_ok],
+    (J1, "ranking_loss"): [ranking_loss_loops_ok, ranking_loss_cosine_similarity_ok, ranking_loss_explicit_cosine_ok,
+                           ranking_loss_renormalised_ok],
     (J1, "train_epoch"): [epoch_weighted_by_batch_size_ok, epoch_split_ok],
     (J1, "recall_at_k"): [recall_sorted_ok, recall_other_tie_order_ok],
     (J2, "zero_shot_split"): [zero_shot_split_loop_ok],

@@ -30,12 +30,22 @@ def _batches():
     return [(torch.rand(6, 1, 4, 4, generator=g), torch.randint(0, 3, (6,), generator=g)) for _ in range(2)]
 
 
-def _reference_steps(model, batches):
-    """Parameters after each step, and the loss each step returns."""
+def _stale_gradients(model: nn.Module) -> None:
+    """Leave gradients on the weights, as earlier code would (a backward() to look at them, an
+    interrupted step): the step must clear them before its own backward()."""
+    g = torch.Generator().manual_seed(5)
+    for p in model.parameters():
+        p.grad = torch.randn(p.shape, generator=g)
+
+
+def _reference_steps(model, batches, clear_first=True):
+    """Parameters after each step, and the loss each step returns; the model starts with stale gradients."""
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    _stale_gradients(model)
     after, losses = [], []
     for x, y in batches:
-        optimizer.zero_grad()
+        if clear_first:
+            optimizer.zero_grad()
         loss = nn.functional.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
@@ -78,8 +88,9 @@ def _diagnose_order(label: str, events: list[str], changed: bool) -> None:
     if not steps:
         if changed:
             raise Incorrect(f"`{label}` changes the weights without calling `optimizer.step()` on the optimizer "
-                            "it was given: it seems to make an optimizer of its own. Use the `optimizer` passed "
-                            "in (its kind and learning rate are the caller's choice)")
+                            "it was given: it updates them some other way, by hand (`p -= lr * p.grad`) or with "
+                            "an optimizer of its own. Use the `optimizer` passed in (its kind and learning rate "
+                            "are the caller's choice): `optimizer.step()`")
         if backwards:
             raise Incorrect(f"`{label}` computes the gradients but never updates the weights: after "
                             "`loss.backward()`, call `optimizer.step()`")
@@ -107,6 +118,8 @@ def _check_train_step(train_step) -> str:
     model = copy.deepcopy(start)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     events = _watch(model, optimizer)
+    _stale_gradients(model)
+    stale_applied, _ = _reference_steps(copy.deepcopy(start), batches, clear_first=False)
     for step, (x, y) in enumerate(batches):
         label = "train_step(model, optimizer, images, labels)" + (" (a second time)" if step else "")
         before = [p.detach().clone() for p in model.parameters()]
@@ -130,6 +143,14 @@ def _check_train_step(train_step) -> str:
             raise Incorrect(f"`{label}` returned the loss {loss:.4f}; expected {expected:.4f}, the cross-entropy "
                             "of the model's logits on this batch, before the update")
         if not _same(reference_params[step], model):
+            if step == 0 and _same(stale_applied[0], model):
+                cleared = all(p.grad is None or not p.grad.any() for p in model.parameters())
+                when = (" It clears them only after the step, for the next call; but nothing says the weights "
+                        "come in clean" if cleared else "")
+                raise Incorrect(f"`{label}` also applies the gradients that were already on the weights when it "
+                                "was called (left by earlier code: PyTorch adds new gradients to the stored "
+                                f"ones).{when} Zero the gradients before backward(): `optimizer.zero_grad()` at "
+                                "the start, before computing the loss")
             if step == 1:
                 raise Incorrect(f"`{label}` moves the weights the wrong way on its second call: the gradients of "
                                 "the first call are still there and add up. Call `optimizer.zero_grad()` before "

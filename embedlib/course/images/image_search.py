@@ -1,6 +1,9 @@
 """Checks for notebook 4.3, image search: query_by_example, precision_by_category, centre."""
 from __future__ import annotations
 
+import contextlib
+import operator
+
 import numpy as np
 
 from ..checks import Exercise, Incorrect, Written, call, show
@@ -25,6 +28,43 @@ def _search_cases():
             (plain, np.array([3, 12]), 13), (small, np.array([0, 5]), 5)]
 
 
+def _scrambled_argpartition(original, calls: list):
+    """``np.argpartition`` whose sides come out in reversed order: still a valid partition.
+
+    NumPy leaves the order inside each side undefined, but on many machines small arrays come
+    out sorted, so an answer that forgets to sort its k results would pass there and fail on
+    another machine, or on a larger collection. Reversed, the k come out least similar first."""
+
+    def argpartition(a, kth, axis=-1, *args, **kwargs):
+        idx = original(a, kth, axis, *args, **kwargs)
+        calls.append(kth)
+        if axis is None:
+            axis = 0
+        moved = np.moveaxis(idx, axis, -1).copy()
+        n = moved.shape[-1]
+        kths = [kth] if np.ndim(kth) == 0 else list(kth)
+        cuts = sorted({operator.index(k) % n for k in kths} if n else set())
+        start = 0
+        for cut in cuts + [n]:  # each side between two fixed positions, reversed
+            moved[..., start:cut] = moved[..., start:cut][..., ::-1]
+            start = cut + 1
+        return np.moveaxis(moved, -1, axis)
+
+    return argpartition
+
+
+@contextlib.contextmanager
+def _partitions_in_any_order():
+    """While the learner's answer runs, ``np.argpartition`` returns its sides reversed; yields the
+    list of its calls, so that feedback can mention it only to an answer that used it."""
+    original, calls = np.argpartition, []
+    np.argpartition = _scrambled_argpartition(original, calls)
+    try:
+        yield calls
+    finally:
+        np.argpartition = original
+
+
 def _twins(vectors: np.ndarray, row: int) -> list[int]:
     return [int(j) for j in np.flatnonzero((vectors == vectors[row]).all(axis=1)) if j != row]
 
@@ -33,7 +73,9 @@ def _check_query_by_example(query_by_example) -> str:
     for vectors, rows, k in _search_cases():
         n, m = len(vectors), len(rows)
         label = f"query_by_example(vectors, rows={show(rows.tolist())}, k={k}) ({n} rows)"
-        got = _array(call(query_by_example, vectors.copy(), rows.copy(), k, _label=label), label)
+        with _partitions_in_any_order() as partitions:
+            answer = call(query_by_example, vectors.copy(), rows.copy(), k, _label=label)
+        got = _array(answer, label)
         if got.shape != (m, k):
             if got.shape == (m, 10) and k > 10:
                 raise Incorrect(f"`{label}` returns 10 results per query, but k = {k}: return the first k, "
@@ -80,7 +122,10 @@ def _check_query_by_example(query_by_example) -> str:
         if np.allclose(scores, expected, atol=1e-6):
             continue
         if np.allclose(np.sort(scores, axis=1), np.sort(expected, axis=1), atol=1e-6):
-            raise Incorrect(f"`{label}` finds the right images but not in order: the most similar first")
+            why = ("; `np.argpartition` only splits off the k best, in an undefined order (on small arrays it "
+                   "often comes out sorted by chance, not on every machine): sort the k afterwards"
+                   if partitions else "")
+            raise Incorrect(f"`{label}` finds the right images but not in order: the most similar first{why}")
         i = int(np.flatnonzero(~np.isclose(scores, expected, atol=1e-6).all(axis=1))[0])
         raise Incorrect(f"`{label}` returned rows whose similarities to query {rows[i]} are "
                         f"{show(np.round(scores[i], 3).tolist())}; the {k} most similar other rows score "
@@ -114,9 +159,10 @@ def _results(labels: np.ndarray, m: int, seed: int) -> np.ndarray:
 def _category_cases():
     """(top, labels, k): a small one to follow by hand, k beyond a top 10, and unequal categories."""
     small_labels = np.array([0, 0, 0, 1, 1, 2])
-    small_top = np.array([[1, 3, 2, 4], [2, 0, 5, 3], [3, 0, 4, 1], [4, 0, 1, 2], [0, 3, 1, 2], [0, 3, 1, 4]])
+    small_top = np.array([[1, 3, 2, 4], [2, 0, 5, 3], [3, 0, 4, 1], [0, 4, 1, 2], [0, 3, 1, 2], [0, 3, 1, 4]])
     long_labels = np.arange(24) % 3
-    uneven = np.array([0] * 9 + [1] * 3 + [2] * 2)
+    # 9, 3 and 2 items, the categories first seen in the order 1, 0, 2: entry c is category c all the same
+    uneven = np.array([1, 0, 0, 2, 0, 1, 0, 0, 2, 0, 0, 1, 0, 0])
     return [(small_top, small_labels, 2), (_results(long_labels, 15, 1), long_labels, 12),
             (_results(uneven, 6, 2), uneven, 4), (small_top, small_labels, 1)]
 
@@ -132,8 +178,15 @@ def _category_mistakes(top, labels, k):
     by_result = np.array([found[results == c].mean() if (results == c).any() else np.nan for c in range(C)])
     others = np.bincount(labels, minlength=C)[labels] - 1
     m = top.shape[1]
+    first_seen = list(dict.fromkeys(labels.tolist()))
     mistakes = [
         (by_query(per_query(m)), f"it looks at all {m} results of each query; only the first k = {k} count"),
+        (by_query((labels[top[:, 1 : k + 1]] == labels[:, None]).mean(axis=1)) if m > k else None,
+         "it skips the first result of each query (columns 1 to k): `top` already leaves each query itself "
+         f"out, so its first k = {k} results are columns 0 to {k - 1}"),
+        (np.array([hits[labels == c].mean() for c in first_seen]) if first_seen != sorted(first_seen) else None,
+         f"it lists the categories in the order they first appear in `labels` ({show(first_seen)}); entry c "
+         f"must be category c's precision, in the order 0 to {C - 1}"),
         (by_query(per_query(10)) if k > 10 else None,
          f"it looks at the first 10 results of each query, but k = {k}: use k, not a habitual top 10"),
         (np.full(C, hits.mean()), "every category gets the mean over all queries; average the queries of each "
@@ -150,6 +203,7 @@ def _category_mistakes(top, labels, k):
 def _check_precision_by_category(precision_by_category) -> str:
     from ...vision import precision_by_category as reference
 
+    first_failure = None
     for top, labels, k in _category_cases():
         C = labels.max() + 1
         label = f"precision_by_category(top {top.shape}, labels with {C} categories, k={k})"
@@ -167,12 +221,18 @@ def _check_precision_by_category(precision_by_category) -> str:
         expected = reference(top, labels, k)
         if np.allclose(value, expected, atol=1e-6):
             continue
-        for wrong, why in _category_mistakes(top, labels, k):
-            if np.allclose(value, wrong, atol=1e-6, equal_nan=True):
-                raise Incorrect(f"`{label}` returned {show(np.round(value, 3).tolist())}: {why}")
-        c = int(np.flatnonzero(~np.isclose(value, expected, atol=1e-6))[0])
-        raise Incorrect(f"`{label}` gives category {c} a precision of {value[c]:.3f}; its {(labels == c).sum()} "
-                        f"queries find on average a share {expected[c]:.3f} of their first {k} results in it")
+        # a case where several mistakes give the same numbers says nothing certain: look for a clearer one
+        matches = [why for wrong, why in _category_mistakes(top, labels, k)
+                   if np.allclose(value, wrong, atol=1e-6, equal_nan=True)]
+        if len(matches) == 1:
+            raise Incorrect(f"`{label}` returned {show(np.round(value, 3).tolist())}: {matches[0]}")
+        if first_failure is None:
+            c = int(np.flatnonzero(~np.isclose(value, expected, atol=1e-6))[0])
+            first_failure = (f"`{label}` gives category {c} a precision of {value[c]:.3f}; its "
+                             f"{(labels == c).sum()} queries find on average a share {expected[c]:.3f} of their "
+                             f"first {k} results in it")
+    if first_failure:
+        raise Incorrect(first_failure)
     return f"all {len(_category_cases())} test cases pass, long lists and unequal categories included"
 
 
@@ -198,7 +258,8 @@ def _centre_case():
     rng = np.random.default_rng(11)
     database = _unit(rng.random((12, 5)) * np.array([1.0, 0.2, 0.5, 2.0, 1.0]) + 0.1)  # one corner, like ReLU
     queries = _unit(rng.random((4, 5)) * np.array([0.1, 2.0, 1.0, 0.3, 0.5]) + 0.3)  # a different corner
-    return database, queries
+    # float32, as the stub says; an answer that returns float64 is accepted too (the stub says so)
+    return database.astype(np.float32), queries.astype(np.float32)
 
 
 def _check_centre(centre) -> str:

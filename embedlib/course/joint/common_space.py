@@ -34,6 +34,12 @@ def _loss_cases():
     return cases
 
 
+def _along_the_sphere(grad: torch.Tensor, unit_rows: torch.Tensor) -> torch.Tensor:
+    """The part of each row's gradient that moves the row along the unit sphere (its radial part removed)."""
+    rows = unit_rows.detach()
+    return grad - (grad * rows).sum(dim=1, keepdim=True) * rows
+
+
 def _check_ranking_loss(ranking_loss) -> str:
     for img, tags, pos, margin in _loss_cases():
         label = f"ranking_loss(image_vecs {tuple(img.shape)}, tag_vecs {tuple(tags.shape)}, positives, margin={margin})"
@@ -87,11 +93,26 @@ def _check_ranking_loss(ranking_loss) -> str:
         raise Incorrect(f"`ranking_loss`: its gradient cannot be computed ({err})") from None
     ref_img, ref_tags = img.detach().clone().requires_grad_(True), tags.detach().clone().requires_grad_(True)
     expected = torch.autograd.grad(joint.ranking_loss(ref_img, ref_tags, pos, margin), [ref_img, ref_tags])
-    for name, g, e in zip(("image_vecs", "tag_vecs"), got, expected):
-        if g is None or not torch.allclose(g, e, atol=1e-5):
+    for name, x, g, e in zip(("image_vecs", "tag_vecs"), (img, tags), got, expected):
+        # The inputs are unit rows, and training moves them only along the sphere (the space normalises
+        # them): an answer that takes the cosine, normalising inside, has a gradient that differs from
+        # the plain dot product's by a part along each row itself, which changes nothing. Compare the rest.
+        if g is None or not torch.allclose(_along_the_sphere(g, x), _along_the_sphere(e, x), atol=1e-5):
             raise Incorrect(f"`ranking_loss` has the right value but the wrong gradient with respect to `{name}`: "
                             "part of the computation is cut off from the graph (a .detach(), .item() or numpy "
                             "step on one side), so training would not move that side correctly")
+    # a batch without a single triple costs 0, but loss.backward() must still work on it
+    img, tags, none, margin = _loss_cases()[-1]
+    img, tags = img.clone().requires_grad_(True), tags.clone().requires_grad_(True)
+    label = (f"ranking_loss(image_vecs {tuple(img.shape)}, tag_vecs {tuple(tags.shape)}, positives, "
+             f"margin={margin})")
+    out = call(ranking_loss, img, tags, none.clone(), margin, _label=label)
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        raise Incorrect(f"`{label}` returns {show(out)}, a tensor without gradients, for a batch in which no "
+                        "image has both a tag and a missing tag. The value 0 is right, but `loss.backward()` "
+                        "on it raises an error and would stop training at such a batch: even without triples, "
+                        "return a 0 computed from the inputs (divide the masked sum by the count, at least 1; "
+                        "or `0 * scores.sum()`), not a new `torch.tensor(0.)`")
     return f"all {len(_loss_cases())} test cases pass, gradients included"
 
 
@@ -104,7 +125,8 @@ ranking_loss = Exercise(
         "a length-1 axis to?",
         "Compute the hinge for every (image, j, k) triple, then keep only those where the image has tag j and "
         "lacks tag k. The mean is their sum divided by their count, not by B × T × T; and a batch may hold no "
-        "triple at all (every image without tags, say), where the count is 0 and the loss must be 0, not NaN.",
+        "triple at all (every image without tags, say), where the count is 0 and the loss must be 0, not NaN: "
+        "a 0 computed from the scores, so that `loss.backward()` still works, not a new `torch.tensor(0.)`.",
         "Worked example on other numbers: one image with scores [0.9, 0.5, 0.7] for three tags, only the first "
         "its own, margin 0.3: the triples cost max(0, 0.3 - 0.9 + 0.5) = 0 and max(0, 0.3 - 0.9 + 0.7) = 0.1, "
         "so the loss is 0.05. `ex.ranking_loss.solution()` shows one answer.",
@@ -260,6 +282,14 @@ _RECALL_CASES = [
 ]
 
 
+def _recall_down_the_columns(scores, relevant, k) -> float:
+    """recall@k with the roles of rows and columns swapped: each item ranks the queries."""
+    top = np.argsort(-scores, axis=0, kind="stable")[:k]
+    found = np.take_along_axis(relevant, top, axis=0).sum(0)
+    has = relevant.any(0)
+    return float(np.mean(found[has] / relevant.sum(0)[has])) if has.any() else np.nan
+
+
 def _recall_diagnoses(value, scores, relevant, k) -> list[str]:
     """What each usual mistake would return on this case; the ones ``value`` matches."""
     top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
@@ -279,6 +309,11 @@ def _recall_diagnoses(value, scores, relevant, k) -> list[str]:
          "its relevant items found"),
         (joint.recall_at_k(scores, relevant, k + 1) if k < scores.shape[1] else np.nan,
          f"it looks at the first {k + 1} items; look at k"),
+        (joint.recall_at_k(scores, relevant, k - 1) if k > 1 and k - 1 != 10 else np.nan,  # k - 1 = 10: a top 10
+         f"it looks at the first {k - 1} items, one too few; look at the first k = {k}"),
+        (_recall_down_the_columns(scores, relevant, k) if scores.shape[0] > 1 else np.nan,
+         "it ranks down the columns (`axis=0`): the queries for each item. Each row is one query; rank the "
+         "items of each row (`axis=1`)"),
         (joint.recall_at_k(scores, relevant, min(k, 10)) if k > 10 else np.nan,
          f"it looks at the first 10 items, but k = {k}: use k, not a habitual top 10"),
         (np.mean((relevant & (scores >= -np.sort(-scores, axis=1)[:, k - 1 : k])).sum(1)[has] / relevant.sum(1)[has]),
