@@ -477,6 +477,24 @@ def most_similar_argpartition_float32(word, vectors, words, topn):
     return [[words[j], scores[j]] for j in top[np.argsort(-scores[top])]]
 
 
+def most_similar_argpartition_unsorted(word, vectors, words, topn):
+    # np.argpartition splits off the top k but does not sort them
+    unit = _unit_rows(vectors)
+    i = words.index(word)
+    scores = unit @ unit[i]
+    scores[i] = -np.inf
+    return [(words[j], scores[j]) for j in np.argpartition(-scores, topn)[:topn]]
+
+
+def most_similar_first_two_swapped(word, vectors, words, topn):
+    pairs = most_similar_ok(word, vectors, words, topn)
+    return pairs[1:2] + pairs[:1] + pairs[2:]
+
+
+def most_similar_top_k_ascending(word, vectors, words, topn):
+    return most_similar_ok(word, vectors, words, topn)[::-1]
+
+
 def most_similar_loop(word, vectors, words, topn):
     q = vectors[words.index(word)]
     pairs = [(w, float(v @ q / (np.linalg.norm(v) * np.linalg.norm(q)))) for w, v in zip(words, vectors) if w != word]
@@ -878,6 +896,9 @@ WRONG = {
         (most_similar_words_only, "return (word, cosine) pairs", "return-type"),
         (most_similar_indices, "returned row numbers", "return-type"),
         (most_similar_one_norm, "normalise *both* vectors"),
+        (most_similar_argpartition_unsorted, "sort the top k by score", "cutoff"),
+        (most_similar_first_two_swapped, "has the right 3 words, but not in order"),
+        (most_similar_top_k_ascending, "has the right 3 words, but sorted the wrong way round"),
     ],
     (W3, "spearman_rho"): [
         (spearman_pearson, "Pearson's r of the raw values"),
