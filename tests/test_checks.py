@@ -743,6 +743,12 @@ def cos_add_argmin(unit, a, b, c):
     return int(np.argmin(scores))
 
 
+def cos_add_excludes_b_and_c_only(unit, a, b, c):
+    scores = (unit[b] - unit[a] + unit[c]) @ unit.T
+    scores[[b, c]] = -np.inf  # "a is subtracted, so it cannot win"
+    return int(np.argmax(scores))
+
+
 def cos_add_returns_word_vector(unit, a, b, c):
     return unit[b] - unit[a] + unit[c]
 
@@ -766,6 +772,13 @@ def cos_mul_unshifted(unit, a, b, c):
 
 def cos_mul_clipped(unit, a, b, c):
     s = lambda i: np.maximum(unit @ unit[i], 0)  # noqa: E731
+    scores = s(b) * s(c) / (s(a) + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def cos_mul_shift_without_half(unit, a, b, c):
+    s = lambda i: unit @ unit[i] + 1  # noqa: E731  (in [0, 2]: ε weighs half as much)
     scores = s(b) * s(c) / (s(a) + 1e-3)
     scores[[a, b, c]] = -np.inf
     return int(np.argmax(scores))
@@ -939,11 +952,13 @@ WRONG = {
         (cos_add_masks_with_zero, "give them -np.inf", "masking"),
         (cos_add_wrong_order, "that is a - b + c"),
         (cos_add_argmin, "*least* similar word"),
+        (cos_add_excludes_b_and_c_only, "which is a, one of the question's own words"),
         (cos_add_returns_word_vector, "index of one word", "return-type"),
     ],
     (W5, "three_cos_mul"): [
         (cos_mul_unshifted, "shift each to [0, 1]"),
         (cos_mul_clipped, "clipped to 0 (max(cos, 0))"),
+        (cos_mul_shift_without_half, "cos + 1, without the / 2"),
         (cos_mul_multiplies_a, "divide by it"),
         (cos_mul_is_cos_add, "that is 3CosAdd"),
         (cos_mul_returns_scores, "index of one word", "return-type"),
