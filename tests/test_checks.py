@@ -835,6 +835,10 @@ def project_absolute(vectors, direction):
     return np.abs(project_ok(vectors, direction))
 
 
+def project_negated(vectors, direction):
+    return vectors @ (-direction / np.linalg.norm(direction))
+
+
 def project_loop(vectors, direction):
     length = np.sqrt(direction @ direction)
     return [float(np.dot(v, direction)) / length for v in vectors]
@@ -969,6 +973,7 @@ WRONG = {
         (project_vector_projection, "one number per row", "return-type"),
         (project_divides_by_squared_norm, "divides by |d|²"),
         (project_absolute, "lost the sign"),
+        (project_negated, "has every sign flipped"),
     ],
 }
 

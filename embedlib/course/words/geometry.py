@@ -224,6 +224,10 @@ def _check_project(project) -> str:
                             "by |d| once to get a length")
         if np.allclose(got, expected / np.linalg.norm(vectors, axis=1), atol=1e-6):
             raise Incorrect(f"`{label}` is the cosine with the direction; the projection keeps the vectors' lengths")
+        if np.allclose(got, -expected, atol=1e-6):
+            raise Incorrect(f"`{label}` has every sign flipped: it projects onto the reversed direction, -d. A "
+                            "row pointing along d has a positive projection, v · d / |d|; check for a stray minus "
+                            "sign or a subtraction written the wrong way round")
         if np.allclose(np.abs(got), np.abs(expected), atol=1e-6):
             raise Incorrect(f"`{label}` lost the sign; a row pointing against the direction has a negative "
                             "projection")
