@@ -708,6 +708,22 @@ def by_dimension_dict(X, dims, k):
     return {d: neighbour_overlap(X, _pca_map(X, d), k) for d in dims}
 
 
+def by_dimension_last_value_repeated(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    for d in dims:
+        value = neighbour_overlap(X, _pca_map(X, d), k)
+    return np.array([value] * len(dims))  # filled after the loop: the last value only
+
+
+def by_dimension_position_as_d(X, dims, k):
+    return overlap_by_dimension_ok(X, [i + 1 for i, _ in enumerate(dims)], k)
+
+
+def by_dimension_sorted_dims(X, dims, k):
+    return overlap_by_dimension_ok(X, sorted(dims), k)
+
+
 def by_dimension_one_fit(X, dims, k):
     from embedlib.evaluate import neighbour_overlap
 
@@ -950,6 +966,9 @@ WRONG = {
         (by_dimension_first_columns, "first d *columns*"),
         (by_dimension_d_as_k, "uses d as the number of neighbours"),
         (by_dimension_dict, "returned a dict", "return-type"),
+        (by_dimension_last_value_repeated, "every entry is the overlap of the last map (d = 2)"),
+        (by_dimension_sorted_dims, "keep the order of `dims`"),
+        (by_dimension_position_as_d, "uses each entry's position"),
     ],
     (W5, "three_cos_add"): [
         (cos_add_keeps_question_words, "leave a, b and c out"),
