@@ -235,6 +235,40 @@ def ppmi_unnormalised_marginals(counts):
     return np.where(c > 0, np.maximum(_pmi(c, c.sum(1), c.sum(0), t), 0), 0.0)
 
 
+def ppmi_marginals_swapped(counts):
+    # P(w) from the column sums, P(c) from the row sums: broadcasts only when the matrix is square
+    c = np.asarray(counts, float)
+    t = c.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log((c / t) / ((c.sum(axis=0, keepdims=True).T / t) * (c.sum(axis=1, keepdims=True).T / t)))
+    return np.where(c > 0, np.maximum(pmi, 0), 0.0)
+
+
+def ppmi_cast_to_int(counts):
+    return text.ppmi(counts).astype(int)
+
+
+def ppmi_rounded(counts):
+    return np.round(text.ppmi(counts))
+
+
+def ppmi_add_one(counts):
+    c = np.asarray(counts, float)
+    return np.where(c > 0, text.ppmi(c + 1), 0.0)
+
+
+def ppmi_add_one_everywhere(counts):
+    return text.ppmi(np.asarray(counts, float) + 1)
+
+
+def ppmi_epsilon_in_counts(counts):
+    return text.ppmi(np.asarray(counts, float) + 1e-3)
+
+
+def ppmi_context_smoothing(counts):
+    return text.ppmi(counts, smoothing=0.75)
+
+
 def ppmi_returns_largest_value(counts):
     return float(text.ppmi(counts).max())
 
@@ -884,8 +918,15 @@ WRONG = {
         (ppmi_nan_for_zeros, "non-finite value", "stability"),
         (ppmi_rows_for_both, "P(c) from column sums"),
         (ppmi_log2, "use the natural logarithm"),
-        (ppmi_unnormalised_marginals, "is wrong at"),
+        (ppmi_unnormalised_marginals, "is 0 in every cell, though [0, 1] (count 4) should be"),
         (ppmi_returns_largest_value, "to return shape (3, 3); got ()", "return-type"),
+        (ppmi_marginals_swapped, "has P(w) and P(c) swapped"),
+        (ppmi_cast_to_int, "contains integers ([0, 0, 0, 0, 0, 0, 0, 0, 0]): PPMI values are fractions", "return-type"),
+        (ppmi_rounded, "contains only whole numbers", "return-type"),
+        (ppmi_add_one, "adds 1 to every count (add-one smoothing)"),
+        (ppmi_add_one_everywhere, "adds 1 to every count (add-one smoothing)"),
+        (ppmi_epsilon_in_counts, "adds 0.001 to every count"),
+        (ppmi_context_smoothing, "raises the context counts to the power 0.75"),
     ],
     (W1, "window_sweep"): [
         (sweep_fixed_window, "gives every window the same scores"),
