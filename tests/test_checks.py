@@ -426,6 +426,13 @@ def grad_returns_centre_only(centre, context, noise):
     return sgns_gradients_ok(centre, context, noise)[0]
 
 
+def grad_returns_torch_tensors(centre, context, noise):
+    # autograd's gradients, as torch tensors: the stub asks for numpy arrays, derived by hand
+    c, o, n = (torch.tensor(a, requires_grad=True) for a in (centre, context, noise))
+    sgns_loss_ok(c, o, n).backward()
+    return c.grad, o.grad, n.grad
+
+
 def grad_context_uses_context(centre, context, noise):
     gc, _, gn = sgns_gradients_ok(centre, context, noise)
     b = len(centre)
@@ -959,6 +966,7 @@ WRONG = {
         (grad_noise_summed_over_k, "do not sum over the K noise words", "return-type"),
         (grad_returns_centre_only, "to return three arrays", "return-type"),
         (grad_context_uses_context, "is proportional to the context vector"),
+        (grad_returns_torch_tensors, "grad_centre is a torch tensor; return numpy arrays", "return-type"),
     ],
     (W3, "most_similar"): [
         (most_similar_keeps_query, "leave the query word out"),
@@ -1053,6 +1061,11 @@ def build_vocab_sorted_keys(tokens, min_count):
     return sorted((w for w in c if c[w] >= min_count), key=lambda w: (-c[w], w))
 
 
+def build_vocab_tuple(tokens, min_count):
+    # the stub accepts a tuple too: it indexes and iterates like the list
+    return tuple(build_vocab_ok(tokens, min_count))
+
+
 def skipgram_pairs_slices(tokens, window):
     return [[centre, context] for i, centre in enumerate(tokens)
             for context in tokens[max(0, i - window):i] + tokens[i + 1:i + 1 + window]]
@@ -1078,10 +1091,8 @@ def sgns_loss_softplus(centre, context, noise):
     return (pos + neg).mean().reshape(1)
 
 
-def sgns_gradients_torch(centre, context, noise):
-    c, o, n = (torch.tensor(a, requires_grad=True) for a in (centre, context, noise))
-    sgns_loss_ok(c, o, n).backward()
-    return c.grad, o.grad, n.grad
+def sgns_gradients_float32(centre, context, noise):
+    return tuple(g.astype(np.float32) for g in sgns_gradients_ok(centre, context, noise))
 
 
 def sgns_gradients_per_pair(centre, context, noise):
@@ -1103,12 +1114,12 @@ def sgns_gradients_per_pair(centre, context, noise):
 
 # correct answers written differently: the checks must accept them
 ALSO_RIGHT_WORDS_A = {
-    (W1, "build_vocab"): [build_vocab_sorted_keys],
+    (W1, "build_vocab"): [build_vocab_sorted_keys, build_vocab_tuple],
     (W1, "skipgram_pairs"): [skipgram_pairs_slices],
     (W1, "ppmi"): [ppmi_sparse],
     (W1, "window_sweep"): [window_sweep_comprehension],
     (W2, "sgns_loss"): [sgns_loss_softplus],
-    (W2, "sgns_gradients"): [sgns_gradients_torch, sgns_gradients_per_pair],
+    (W2, "sgns_gradients"): [sgns_gradients_per_pair, sgns_gradients_float32],
 }
 
 # the kinds of mistake that apply to each exercise of 1.3-1.5 (each needs a WRONG case of that kind)
