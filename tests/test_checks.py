@@ -235,6 +235,40 @@ def ppmi_unnormalised_marginals(counts):
     return np.where(c > 0, np.maximum(_pmi(c, c.sum(1), c.sum(0), t), 0), 0.0)
 
 
+def ppmi_marginals_swapped(counts):
+    # P(w) from the column sums, P(c) from the row sums: broadcasts only when the matrix is square
+    c = np.asarray(counts, float)
+    t = c.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log((c / t) / ((c.sum(axis=0, keepdims=True).T / t) * (c.sum(axis=1, keepdims=True).T / t)))
+    return np.where(c > 0, np.maximum(pmi, 0), 0.0)
+
+
+def ppmi_cast_to_int(counts):
+    return text.ppmi(counts).astype(int)
+
+
+def ppmi_rounded(counts):
+    return np.round(text.ppmi(counts))
+
+
+def ppmi_add_one(counts):
+    c = np.asarray(counts, float)
+    return np.where(c > 0, text.ppmi(c + 1), 0.0)
+
+
+def ppmi_add_one_everywhere(counts):
+    return text.ppmi(np.asarray(counts, float) + 1)
+
+
+def ppmi_epsilon_in_counts(counts):
+    return text.ppmi(np.asarray(counts, float) + 1e-3)
+
+
+def ppmi_context_smoothing(counts):
+    return text.ppmi(counts, smoothing=0.75)
+
+
 def ppmi_returns_largest_value(counts):
     return float(text.ppmi(counts).max())
 
@@ -392,6 +426,13 @@ def grad_returns_centre_only(centre, context, noise):
     return sgns_gradients_ok(centre, context, noise)[0]
 
 
+def grad_returns_torch_tensors(centre, context, noise):
+    # autograd's gradients, as torch tensors: the stub asks for numpy arrays, derived by hand
+    c, o, n = (torch.tensor(a, requires_grad=True) for a in (centre, context, noise))
+    sgns_loss_ok(c, o, n).backward()
+    return c.grad, o.grad, n.grad
+
+
 def grad_context_uses_context(centre, context, noise):
     gc, _, gn = sgns_gradients_ok(centre, context, noise)
     b = len(centre)
@@ -475,6 +516,24 @@ def most_similar_argpartition_float32(word, vectors, words, topn):
     scores[i] = -np.inf
     top = np.argpartition(-scores, topn)[:topn]
     return [[words[j], scores[j]] for j in top[np.argsort(-scores[top])]]
+
+
+def most_similar_argpartition_unsorted(word, vectors, words, topn):
+    # np.argpartition splits off the top k but does not sort them
+    unit = _unit_rows(vectors)
+    i = words.index(word)
+    scores = unit @ unit[i]
+    scores[i] = -np.inf
+    return [(words[j], scores[j]) for j in np.argpartition(-scores, topn)[:topn]]
+
+
+def most_similar_first_two_swapped(word, vectors, words, topn):
+    pairs = most_similar_ok(word, vectors, words, topn)
+    return pairs[1:2] + pairs[:1] + pairs[2:]
+
+
+def most_similar_top_k_ascending(word, vectors, words, topn):
+    return most_similar_ok(word, vectors, words, topn)[::-1]
 
 
 def most_similar_loop(word, vectors, words, topn):
@@ -690,6 +749,22 @@ def by_dimension_dict(X, dims, k):
     return {d: neighbour_overlap(X, _pca_map(X, d), k) for d in dims}
 
 
+def by_dimension_last_value_repeated(X, dims, k):
+    from embedlib.evaluate import neighbour_overlap
+
+    for d in dims:
+        value = neighbour_overlap(X, _pca_map(X, d), k)
+    return np.array([value] * len(dims))  # filled after the loop: the last value only
+
+
+def by_dimension_position_as_d(X, dims, k):
+    return overlap_by_dimension_ok(X, [i + 1 for i, _ in enumerate(dims)], k)
+
+
+def by_dimension_sorted_dims(X, dims, k):
+    return overlap_by_dimension_ok(X, sorted(dims), k)
+
+
 def by_dimension_one_fit(X, dims, k):
     from embedlib.evaluate import neighbour_overlap
 
@@ -725,6 +800,12 @@ def cos_add_argmin(unit, a, b, c):
     return int(np.argmin(scores))
 
 
+def cos_add_excludes_b_and_c_only(unit, a, b, c):
+    scores = (unit[b] - unit[a] + unit[c]) @ unit.T
+    scores[[b, c]] = -np.inf  # "a is subtracted, so it cannot win"
+    return int(np.argmax(scores))
+
+
 def cos_add_returns_word_vector(unit, a, b, c):
     return unit[b] - unit[a] + unit[c]
 
@@ -748,6 +829,13 @@ def cos_mul_unshifted(unit, a, b, c):
 
 def cos_mul_clipped(unit, a, b, c):
     s = lambda i: np.maximum(unit @ unit[i], 0)  # noqa: E731
+    scores = s(b) * s(c) / (s(a) + 1e-3)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+def cos_mul_shift_without_half(unit, a, b, c):
+    s = lambda i: unit @ unit[i] + 1  # noqa: E731  (in [0, 2]: ε weighs half as much)
     scores = s(b) * s(c) / (s(a) + 1e-3)
     scores[[a, b, c]] = -np.inf
     return int(np.argmax(scores))
@@ -804,6 +892,10 @@ def project_absolute(vectors, direction):
     return np.abs(project_ok(vectors, direction))
 
 
+def project_negated(vectors, direction):
+    return vectors @ (-direction / np.linalg.norm(direction))
+
+
 def project_loop(vectors, direction):
     length = np.sqrt(direction @ direction)
     return [float(np.dot(v, direction)) / length for v in vectors]
@@ -833,8 +925,15 @@ WRONG = {
         (ppmi_nan_for_zeros, "non-finite value", "stability"),
         (ppmi_rows_for_both, "P(c) from column sums"),
         (ppmi_log2, "use the natural logarithm"),
-        (ppmi_unnormalised_marginals, "is wrong at"),
+        (ppmi_unnormalised_marginals, "is 0 in every cell, though [0, 1] (count 4) should be"),
         (ppmi_returns_largest_value, "to return shape (3, 3); got ()", "return-type"),
+        (ppmi_marginals_swapped, "has P(w) and P(c) swapped"),
+        (ppmi_cast_to_int, "contains integers ([0, 0, 0, 0, 0, 0, 0, 0, 0]): PPMI values are fractions", "return-type"),
+        (ppmi_rounded, "contains only whole numbers", "return-type"),
+        (ppmi_add_one, "adds 1 to every count (add-one smoothing)"),
+        (ppmi_add_one_everywhere, "adds 1 to every count (add-one smoothing)"),
+        (ppmi_epsilon_in_counts, "adds 0.001 to every count"),
+        (ppmi_context_smoothing, "raises the context counts to the power 0.75"),
     ],
     (W1, "window_sweep"): [
         (sweep_fixed_window, "gives every window the same scores"),
@@ -867,6 +966,7 @@ WRONG = {
         (grad_noise_summed_over_k, "do not sum over the K noise words", "return-type"),
         (grad_returns_centre_only, "to return three arrays", "return-type"),
         (grad_context_uses_context, "is proportional to the context vector"),
+        (grad_returns_torch_tensors, "grad_centre is a torch tensor; return numpy arrays", "return-type"),
     ],
     (W3, "most_similar"): [
         (most_similar_keeps_query, "leave the query word out"),
@@ -878,6 +978,9 @@ WRONG = {
         (most_similar_words_only, "return (word, cosine) pairs", "return-type"),
         (most_similar_indices, "returned row numbers", "return-type"),
         (most_similar_one_norm, "normalise *both* vectors"),
+        (most_similar_argpartition_unsorted, "sort the top k by score", "cutoff"),
+        (most_similar_first_two_swapped, "has the right 3 words, but not in order"),
+        (most_similar_top_k_ascending, "has the right 3 words, but sorted the wrong way round"),
     ],
     (W3, "spearman_rho"): [
         (spearman_pearson, "Pearson's r of the raw values"),
@@ -912,17 +1015,22 @@ WRONG = {
         (by_dimension_first_columns, "first d *columns*"),
         (by_dimension_d_as_k, "uses d as the number of neighbours"),
         (by_dimension_dict, "returned a dict", "return-type"),
+        (by_dimension_last_value_repeated, "every entry is the overlap of the last map (d = 2)"),
+        (by_dimension_sorted_dims, "keep the order of `dims`"),
+        (by_dimension_position_as_d, "uses each entry's position"),
     ],
     (W5, "three_cos_add"): [
         (cos_add_keeps_question_words, "leave a, b and c out"),
         (cos_add_masks_with_zero, "give them -np.inf", "masking"),
         (cos_add_wrong_order, "that is a - b + c"),
         (cos_add_argmin, "*least* similar word"),
+        (cos_add_excludes_b_and_c_only, "which is a, one of the question's own words"),
         (cos_add_returns_word_vector, "index of one word", "return-type"),
     ],
     (W5, "three_cos_mul"): [
         (cos_mul_unshifted, "shift each to [0, 1]"),
         (cos_mul_clipped, "clipped to 0 (max(cos, 0))"),
+        (cos_mul_shift_without_half, "cos + 1, without the / 2"),
         (cos_mul_multiplies_a, "divide by it"),
         (cos_mul_is_cos_add, "that is 3CosAdd"),
         (cos_mul_returns_scores, "index of one word", "return-type"),
@@ -933,6 +1041,7 @@ WRONG = {
         (project_vector_projection, "one number per row", "return-type"),
         (project_divides_by_squared_norm, "divides by |d|²"),
         (project_absolute, "lost the sign"),
+        (project_negated, "has every sign flipped"),
     ],
 }
 
@@ -950,6 +1059,11 @@ KINDS_WORDS_A = {
 def build_vocab_sorted_keys(tokens, min_count):
     c = Counter(tokens)
     return sorted((w for w in c if c[w] >= min_count), key=lambda w: (-c[w], w))
+
+
+def build_vocab_tuple(tokens, min_count):
+    # the stub accepts a tuple too: it indexes and iterates like the list
+    return tuple(build_vocab_ok(tokens, min_count))
 
 
 def skipgram_pairs_slices(tokens, window):
@@ -977,10 +1091,8 @@ def sgns_loss_softplus(centre, context, noise):
     return (pos + neg).mean().reshape(1)
 
 
-def sgns_gradients_torch(centre, context, noise):
-    c, o, n = (torch.tensor(a, requires_grad=True) for a in (centre, context, noise))
-    sgns_loss_ok(c, o, n).backward()
-    return c.grad, o.grad, n.grad
+def sgns_gradients_float32(centre, context, noise):
+    return tuple(g.astype(np.float32) for g in sgns_gradients_ok(centre, context, noise))
 
 
 def sgns_gradients_per_pair(centre, context, noise):
@@ -1002,12 +1114,12 @@ def sgns_gradients_per_pair(centre, context, noise):
 
 # correct answers written differently: the checks must accept them
 ALSO_RIGHT_WORDS_A = {
-    (W1, "build_vocab"): [build_vocab_sorted_keys],
+    (W1, "build_vocab"): [build_vocab_sorted_keys, build_vocab_tuple],
     (W1, "skipgram_pairs"): [skipgram_pairs_slices],
     (W1, "ppmi"): [ppmi_sparse],
     (W1, "window_sweep"): [window_sweep_comprehension],
     (W2, "sgns_loss"): [sgns_loss_softplus],
-    (W2, "sgns_gradients"): [sgns_gradients_torch, sgns_gradients_per_pair],
+    (W2, "sgns_gradients"): [sgns_gradients_per_pair, sgns_gradients_float32],
 }
 
 # the kinds of mistake that apply to each exercise of 1.3-1.5 (each needs a WRONG case of that kind)

@@ -17,16 +17,39 @@ def _unit(rows):
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
+def _close_question_space():
+    """A question whose three words are close together (cosine 0.8), in 5 dimensions.
+
+    3CosAdd: a's own score, a·b + a·c - 1 = 0.6, beats every other word's, so an answer that
+    leaves out b and c but not a returns a. 3CosMul: two words sit almost opposite a, so their
+    shifted similarity to a is about 2e-4 and ε = 1e-3 decides between them: x (opposite a,
+    tilted off axis) loses to y (tilted towards b and c) with ε = 1e-3, but wins when
+    the shifted cosines are (cos + 1) without the / 2, which is the formula with ε halved.
+    Six random filler words break no tie in any of the variants the checks name.
+    Rows are shuffled so the question, a=8, b=3, c=5, does not read like another fixture's.
+    """
+    e = np.eye(5)
+    a, b, c = _unit([e[0] + 0.5 * e[1], e[0] + 0.5 * e[2], e[0] + 0.5 * e[3]])
+    x = -a + 0.03 * e[4]
+    y = -a + 0.04 * (b + c)
+    rows = [a, b, c, x, y, *np.random.default_rng(7).normal(size=(6, 5))]
+    order = [8, 3, 5, 0, 9, 1, 6, 10, 2, 4, 7]  # rows[i] becomes row order[i]: a=8, b=3, c=5, x=0, y=9
+    unit = np.empty((11, 5))
+    unit[order] = _unit(rows)
+    return unit, [(order[0], order[1], order[2])]
+
+
 def _analogy_fixtures():
-    """(unit vectors, questions) pairs: a random space with one planted analogy, and a space where
-    every candidate's 3CosAdd score is negative (a mask of 0 on a, b, c then wins)."""
+    """(unit vectors, questions) pairs: a random space with one planted analogy, a space where
+    every candidate's 3CosAdd score is negative (a mask of 0 on a, b, c then wins), and a space
+    whose question words are close together (see ``_close_question_space``). 27 questions in all."""
     rng = np.random.default_rng(11)
     vectors = rng.normal(size=(40, 6))
     vectors[3] = vectors[1] - vectors[0] + vectors[2] + rng.normal(scale=0.05, size=6)  # 0 : 1 :: 2 : 3
-    queries = [(0, 1, 2)] + [tuple(int(i) for i in rng.choice(40, size=3, replace=False)) for _ in range(25)]
+    queries = [(0, 1, 2)] + [tuple(int(i) for i in rng.choice(40, size=3, replace=False)) for _ in range(24)]
     negative = _unit([[1, 0, 0], [0, 1, 0], [0, 0, 1],  # a, b, c: b - a + c = (-1, 1, 1)
                       [1, -0.2, -0.3], [0.9, 0.1, -0.5], [1, -0.5, 0.2], [0.8, -0.6, -0.1], [1, 0.3, -0.4]])
-    return [(_unit(vectors), queries), (negative, [(0, 1, 2)])]
+    return [(_unit(vectors), queries), (negative, [(0, 1, 2)]), _close_question_space()]
 
 
 def _best(scores, exclude, fill=-np.inf):
@@ -65,12 +88,15 @@ def _check_analogy(fn, name, reference, variants, add_scores=None) -> str:
     label, unit, (a, b, c), value = answers[first]
     where = f"`{label}` returned {value}, expected {expected[first]}"
     if value in (a, b, c):
+        role = "a" if value == a else "b" if value == b else "c"
+        where = f"`{label}` returned {value}, which is {role}, one of the question's own words (expected {expected[first]})"
         if add_scores is not None:
             others = np.delete(add_scores(unit, a, b, c), [a, b, c])
             if np.all(others < 0):
-                raise Incorrect(f"{where}, one of the question's own words: here every other word's score is "
-                                "negative, so a, b and c masked with 0 still win; give them -np.inf")
-        raise Incorrect(f"{where}, one of the question's own words; leave a, b and c out of the answers")
+                raise Incorrect(f"{where}: here every other word's score is negative, so a, b and c masked "
+                                "with 0 still win; give them -np.inf")
+        raise Incorrect(f"{where}; leave a, b and c out of the answers, all three" +
+                        (": a is close to b and c here, so it can outscore every other word" if role == "a" else ""))
     for diagnosis, variant in variants:
         if got == [variant(unit, *q) for _, unit, q, _ in answers]:
             raise Incorrect(f"{where}: {diagnosis}")
@@ -137,6 +163,9 @@ def _check_three_cos_mul(three_cos_mul) -> str:
     variants = [
         ("the cosines are used as they are; shift each to [0, 1] with (cos + 1) / 2 first, or a negative "
          "cosine to a flips the sign of a score", variant(sim=lambda cos: cos)),
+        ("the cosines are shifted with cos + 1, without the / 2: that doubles every similarity, so "
+         "ε = 1e-3 counts half as much, and for a word almost opposite a (similarity to a near 0) ε decides "
+         "the score; shift each cosine to [0, 1] with (cos + 1) / 2", variant(sim=lambda cos: cos + 1)),
         ("negative cosines are clipped to 0 (max(cos, 0)): every word with a negative cosine to a then "
          "divides by ε alone, and its score jumps a thousandfold; shift with (cos + 1) / 2, which keeps "
          "the order of negative cosines", variant(sim=lambda cos: np.maximum(cos, 0))),
@@ -195,6 +224,10 @@ def _check_project(project) -> str:
                             "by |d| once to get a length")
         if np.allclose(got, expected / np.linalg.norm(vectors, axis=1), atol=1e-6):
             raise Incorrect(f"`{label}` is the cosine with the direction; the projection keeps the vectors' lengths")
+        if np.allclose(got, -expected, atol=1e-6):
+            raise Incorrect(f"`{label}` has every sign flipped: it projects onto the reversed direction, -d. A "
+                            "row pointing along d has a positive projection, v · d / |d|; check for a stray minus "
+                            "sign or a subtraction written the wrong way round")
         if np.allclose(np.abs(got), np.abs(expected), atol=1e-6):
             raise Incorrect(f"`{label}` lost the sign; a row pointing against the direction has a negative "
                             "projection")

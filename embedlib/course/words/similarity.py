@@ -4,9 +4,12 @@
 (cosine is not graded on its own). The fixture is small but built so the
 usual mistakes show: a long vector that wins by dot product, two words
 with one and the same vector (dropping "the first result" is then not the
-same as leaving the query out), a word whose cosine with every other word
-is negative (a query masked with 0 instead of -inf comes back first), and a
-``topn`` above the habitual 10.
+same as leaving the query out), and a word whose cosine with every other word
+is negative (a query masked with 0 instead of -inf comes back first). A
+second, random vocabulary of 300 words asks for a long list, far above the
+habitual 10: ``np.argpartition`` leaves a list that long unsorted (on short
+arrays numpy happens to return the top k already sorted, which hid a
+missing sort).
 """
 from __future__ import annotations
 
@@ -40,13 +43,26 @@ _VECTORS = np.array([
     [5.0, 5.0, 5.0, 5.0],   # the: long, and close to everything by dot product
     [-1.0, -0.9, -1.1, -1.0],  # opposite: a negative cosine with every other word
 ])
-# (query, topn): plain; a topn above 10; the query has a duplicate (both orders);
-# every other cosine is negative
-_NEIGHBOUR_CASES = [("cat", 3), ("car", 12), ("kitten", 4), ("kitty", 4), ("opposite", 5)]
 
 
-def _cosines():
-    unit = _VECTORS / np.linalg.norm(_VECTORS, axis=1, keepdims=True)
+def _long_vocabulary():
+    """300 random words in 8 dimensions, of different lengths. Asked for its 270 nearest words, even
+    numpy's SIMD argpartition (which sorts any stretch of up to 256 entries) returns them unsorted, and
+    no two cosines with the query are closer than 5e-5, so float32 answers rank them the same way."""
+    vectors = np.random.default_rng(0).normal(size=(300, 8))
+    return [f"w{i:03d}" for i in range(len(vectors))], vectors
+
+
+# (words, vectors, what the label calls the vectors, query, topn): plain; the query has a duplicate
+# (both orders); every other cosine is negative; a topn far above 10 that argpartition leaves unsorted
+_LONG_WORDS, _LONG_VECTORS = _long_vocabulary()
+_NEIGHBOUR_CASES = [(_WORDS, _VECTORS, "vectors", word, topn)
+                    for word, topn in [("cat", 3), ("kitten", 4), ("kitty", 4), ("opposite", 5)]]
+_NEIGHBOUR_CASES.append((_LONG_WORDS, _LONG_VECTORS, f"vectors {_LONG_VECTORS.shape}", "w000", 270))
+
+
+def _cosines(vectors):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     return unit @ unit.T
 
 
@@ -75,16 +91,16 @@ def _as_pairs(got, label):
 
 
 def _check_most_similar(most_similar) -> str:
-    cos = _cosines()
-    dots = _VECTORS @ _VECTORS.T
-    for word, topn in _NEIGHBOUR_CASES:
-        label = f"most_similar({word!r}, vectors, words, topn={topn})"
-        got = call(most_similar, word, _VECTORS.copy(), list(_WORDS), topn, _label=label)
+    for vocabulary, vectors, vectors_label, word, topn in _NEIGHBOUR_CASES:
+        cos = _cosines(vectors)
+        dots = vectors @ vectors.T
+        label = f"most_similar({word!r}, {vectors_label}, words, topn={topn})"
+        got = call(most_similar, word, vectors.copy(), list(vocabulary), topn, _label=label)
         words, scores = _as_pairs(got, label)
-        i = _WORDS.index(word)
+        i = vocabulary.index(word)
         others = np.delete(cos[i], i)
         if word in words:
-            twins = [w for j, w in enumerate(_WORDS) if j != i and np.array_equal(_VECTORS[j], _VECTORS[i])]
+            twins = [w for j, w in enumerate(vocabulary) if j != i and np.array_equal(vectors[j], vectors[i])]
             if np.all(others < 0):
                 raise Incorrect(f"`{label}` contains {word!r} itself: every other word's cosine with {word!r} is "
                                 "negative, so a query masked with 0 still comes first; give the query's own "
@@ -100,13 +116,21 @@ def _check_most_similar(most_similar) -> str:
             raise Incorrect(f"Expected `{label}` to return {topn} pairs; got {len(words)}")
         if len(set(words)) != len(words):
             raise Incorrect(f"`{label}` returns a word twice: {show(words)}")
-        unknown = [w for w in words if w not in _WORDS]
+        unknown = [w for w in words if w not in vocabulary]
         if unknown:
             raise Incorrect(f"`{label}` returned {unknown[0]!r}, which is not in `words`")
-        idx = [_WORDS.index(w) for w in words]
+        idx = [vocabulary.index(w) for w in words]
         true = cos[i, idx]
         best = np.sort(others)[::-1][:topn]
         if not (np.allclose(true, best, atol=1e-6) and np.all(np.diff(true) <= 1e-9)):
+            if np.allclose(np.sort(true)[::-1], best, atol=1e-6):  # the right words, in another order
+                if np.all(np.diff(true) >= -1e-9):
+                    raise Incorrect(f"`{label}` has the right {topn} words, but sorted the wrong way round: "
+                                    "most similar first")
+                raise Incorrect(f"`{label}` has the right {topn} words, but not in order: sort the top k by "
+                                "score, most similar first (`np.argpartition` only splits off the top k; "
+                                "it leaves them in no particular order, and short arrays come out sorted "
+                                "only by chance)")
             by_dot = np.sort(np.delete(dots[i], i))[::-1][:topn]
             if np.allclose(dots[i, idx], by_dot):
                 raise Incorrect(f"`{label}` ranks by dot product, so long vectors like 'the' win; "
@@ -116,7 +140,7 @@ def _check_most_similar(most_similar) -> str:
             raise Incorrect(f"`{label}` does not give the {topn} nearest words by cosine, most similar first; "
                             f"got {show(words)}")
         if not np.allclose(scores, true, atol=1e-3):  # cosines rounded to 3 decimals are fine
-            norms = np.linalg.norm(_VECTORS, axis=1)
+            norms = np.linalg.norm(vectors, axis=1)
             if np.allclose(scores, dots[i, idx], atol=1e-5):
                 raise Incorrect(f"`{label}`: the words are right but the scores are dot products; report "
                                 "the cosine, the dot product of the two *normalised* vectors")

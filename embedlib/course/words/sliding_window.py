@@ -140,9 +140,59 @@ skipgram_pairs = Exercise(
 
 _PPMI_CASES = [
     np.array([[0.0, 4.0, 1.0], [4.0, 0.0, 2.0], [1.0, 2.0, 6.0]]),
+    # a row of zeros; square but not symmetric, so P(w) and P(c) swapped shows (before the
+    # non-square case, where a swap only breaks numpy's broadcasting)
+    np.array([[3.0, 1.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]),
     np.array([[2.0, 0.0, 1.0, 3.0], [0.0, 5.0, 1.0, 0.0], [1.0, 1.0, 0.0, 2.0]]),  # not square
-    np.array([[3.0, 1.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 2.0]]),  # a row of zeros
 ]
+
+
+def _ppmi_swapped(counts):
+    """PPMI with P(w) taken from the column sums and P(c) from the row sums (square counts only)."""
+    total = counts.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log(counts * total / np.outer(counts.sum(axis=0), counts.sum(axis=1)))
+    return np.where(counts > 0, np.maximum(pmi, 0.0), 0.0)
+
+
+def _same_where_finite(got, variant) -> bool:
+    """got agrees with a wrong variant: non-finite in the same cells, equal in the others."""
+    finite = np.isfinite(variant)
+    return bool(np.array_equal(np.isfinite(got), finite) and np.allclose(got[finite], variant[finite], atol=1e-6))
+
+
+def _ppmi_mistake(got, counts, label, integers=False):
+    """Feedback naming a whole-matrix mistake that got matches, or None. integers: the answer's dtype
+    was an integer one."""
+    expected = text.ppmi(counts)
+    if counts.shape[0] == counts.shape[1] and not np.allclose(counts, counts.T):
+        swapped = _ppmi_swapped(counts)
+        if _same_where_finite(got, swapped) or np.allclose(got, np.where(np.isfinite(swapped), swapped, 0.0), atol=1e-6):
+            return (f"`{label}` has P(w) and P(c) swapped: P(w), the word's probability, is its *row* sum over "
+                    "the grand total (axis=1, a column of shape (n_words, 1)); P(c) is the context's *column* sum "
+                    "(axis=0, a row of shape (1, n_contexts))")
+    if np.all(np.isfinite(got)):
+        whole = np.allclose(got, np.trunc(expected), atol=1e-6) or np.allclose(got, np.round(expected), atol=1e-6)
+        if integers or (whole and np.any(got != 0)):
+            what = f"integers ({got.astype(int).ravel().tolist()})" if integers else "only whole numbers"
+            return (f"`{label}` contains {what}: PPMI values are fractions such as {expected.max():.3f}; "
+                    "return floats, and do not cast the result to int or round it")
+        if np.all(got == 0):
+            r, c = np.argwhere(expected > 0)[0]
+            return (f"`{label}` is 0 in every cell, though [{r}, {c}] (count {counts[r, c]:g}) should be "
+                    f"{expected[r, c]:.3f}: every PMI came out at most 0 and was clipped. P(w, c), P(w) and P(c) "
+                    "must all be probabilities: the cell, its row sum and its column sum, each over the grand total")
+        for k in (1.0, 0.5, 0.1, 0.01, 1e-3):
+            smoothed = text.ppmi(counts + k)
+            if np.allclose(got, smoothed, atol=1e-6) or np.allclose(got, np.where(counts > 0, smoothed, 0.0), atol=1e-6):
+                how = "add-one smoothing" if k == 1 else "smoothing, or a guard against log(0)"
+                return (f"`{label}` adds {k:g} to every count ({how}): that changes every probability. PPMI "
+                        "takes the counts as they are; avoid log(0) by putting 0 where the count is 0 "
+                        "(`np.where`) after the log instead")
+        if np.allclose(got, text.ppmi(counts, smoothing=0.75), atol=1e-6):
+            return (f"`{label}` raises the context counts to the power 0.75 (context smoothing): the exercise "
+                    "asks for plain PPMI, P(c) = the column sum over the grand total")
+    return None
 
 
 def _check_ppmi(ppmi) -> str:
@@ -151,11 +201,23 @@ def _check_ppmi(ppmi) -> str:
         got = call(ppmi, counts.copy(), _label=label)
         if hasattr(got, "toarray"):
             got = got.toarray()
+        integers = np.asarray(got).dtype.kind in "iub"
         got = np.asarray(got, dtype=float)
         if got.shape != counts.shape:
             raise Incorrect(f"Expected `{label}` to return shape {counts.shape}; got {got.shape}")
+        if not integers and np.all(np.isfinite(got)) and np.allclose(got, text.ppmi(counts), atol=1e-6):
+            continue
+        mistake = _ppmi_mistake(got, counts, label, integers)
+        if mistake:
+            raise Incorrect(mistake)
         if np.isnan(got).any() or np.isinf(got).any():
             r, c = np.argwhere(~np.isfinite(got))[0]
+            if counts[r, c] > 0:
+                raise Incorrect(
+                    f"`{label}` has a non-finite value at [{r}, {c}] where the count is {counts[r, c]:g}: a "
+                    "cell with counts has positive row and column sums, so its PMI is finite. P(w) comes from "
+                    "row sums, P(c) from column sums, both over the grand total"
+                )
             raise Incorrect(
                 f"`{label}` has a non-finite value at [{r}, {c}] where the count is "
                 f"{counts[r, c]:g}; cells with no counts must be 0"

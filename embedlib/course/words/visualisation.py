@@ -184,9 +184,12 @@ neighbour_overlap = Exercise(
 # -- overlap_by_dimension: vary the map's dimension, measure what it keeps -------------------------------
 
 
-def _dimension_case():
+def _dimension_cases():
+    """(X, dims, k): dims out of order and not ending at X's own dimension, then the case the success
+    message reports, which ends at it (that map is a rotation, so its overlap is 1.0). The first case
+    runs first: an answer that repeats one value shows which value it repeats, not just 1.0."""
     X, _ = _pca_data()[0]
-    return X, [1, 2, 3, 6], 5
+    return [(X, [4, 1, 2], 5), (X, [1, 2, 3, 6], 5)]
 
 
 def _reference_by_dimension(X, dims, k, transform=None):
@@ -199,33 +202,48 @@ def _reference_by_dimension(X, dims, k, transform=None):
     return np.array([overlap(X, transform(X, d), d if k is None else k) for d in dims])
 
 
-def _check_overlap_by_dimension(overlap_by_dimension) -> str:
-    X, dims, k = _dimension_case()
-    label = f"overlap_by_dimension(X of shape {X.shape}, dims={dims}, k={k})"
-    got = call(overlap_by_dimension, X.copy(), list(dims), k, _label=label)
-    if isinstance(got, dict):
-        raise Incorrect(f"`{label}` returned a dict; return an array with one overlap per entry of `dims`, "
-                        "in the same order")
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"Expected `{label}` to return an array of {len(dims)} numbers; got {show(got)}") from None
-    if got.shape != (len(dims),):
-        raise Incorrect(f"Expected `{label}` to return {len(dims)} numbers, one per dimension; got shape {got.shape}")
-    expected = _reference_by_dimension(X, dims, k)
-    if np.allclose(got, expected, atol=1e-9):
-        return f"the overlaps {', '.join(f'{v:.2f}' for v in expected)} for d = {dims}"
+def _by_dimension_diagnosis(got, expected, X, dims, k, label) -> str:
+    """Why a list of overlaps of the right shape is wrong: name the mistake."""
+    if np.allclose(got, expected[-1]) and not np.allclose(expected, expected[-1]):
+        return (f"`{label}` = {show(got.round(3).tolist())}: every entry is the overlap of the last map "
+                f"(d = {dims[-1]}), {expected[-1]:.3f}. Compute each d's overlap inside the loop and append it "
+                "there, not once after the loop")
     if np.allclose(got, 1.0):
-        raise Incorrect(f"`{label}` is 1.0 for every d: it compares X with itself; compare X with its "
-                        "d-dimensional PCA map")
+        return f"`{label}` is 1.0 for every d: it compares X with itself; compare X with its d-dimensional PCA map"
+    if np.allclose(got, _reference_by_dimension(X, sorted(dims), k)):
+        return (f"`{label}` gives the overlaps in order of increasing d; keep the order of `dims`, entry i for "
+                "dims[i]")
+    positions = list(range(1, len(dims) + 1))
+    if positions != list(dims) and np.allclose(got, _reference_by_dimension(X, positions, k)):
+        return (f"`{label}` uses each entry's position (1, 2, 3, ...) as the dimension; use the entry itself, "
+                "d = dims[i] (loop over `dims`, not over `range(len(dims))` or `enumerate`'s counter)")
     if np.allclose(got, _reference_by_dimension(X, dims, k, lambda X, d: X[:, :d])):
-        raise Incorrect(f"`{label}` keeps the first d *columns* of X; a map keeps the first d *principal "
-                        "directions* (PCA with n_components=d)")
+        return (f"`{label}` keeps the first d *columns* of X; a map keeps the first d *principal directions* "
+                "(PCA with n_components=d)")
     if np.allclose(got, _reference_by_dimension(X, dims, None)):
-        raise Incorrect(f"`{label}` uses d as the number of neighbours; k stays {k} for every map, only the "
-                        "map's dimension d changes")
-    raise Incorrect(f"`{label}` = {show(got.round(3).tolist())}, expected {show(expected.round(3).tolist())}: "
-                    f"the neighbour overlap (k={k}) between X and its PCA map to d dimensions, for each d")
+        return (f"`{label}` uses d as the number of neighbours; k stays {k} for every map, only the map's "
+                "dimension d changes")
+    return (f"`{label}` = {show(got.round(3).tolist())}, expected {show(expected.round(3).tolist())}: the "
+            f"neighbour overlap (k={k}) between X and its PCA map to d dimensions, for each d")
+
+
+def _check_overlap_by_dimension(overlap_by_dimension) -> str:
+    for X, dims, k in _dimension_cases():
+        label = f"overlap_by_dimension(X of shape {X.shape}, dims={dims}, k={k})"
+        got = call(overlap_by_dimension, X.copy(), list(dims), k, _label=label)
+        if isinstance(got, dict):
+            raise Incorrect(f"`{label}` returned a dict; return an array with one overlap per entry of `dims`, "
+                            "in the same order")
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise Incorrect(f"Expected `{label}` to return an array of {len(dims)} numbers; got {show(got)}") from None
+        if got.shape != (len(dims),):
+            raise Incorrect(f"Expected `{label}` to return {len(dims)} numbers, one per dimension; got shape {got.shape}")
+        expected = _reference_by_dimension(X, dims, k)
+        if not np.allclose(got, expected, atol=1e-9):
+            raise Incorrect(_by_dimension_diagnosis(got, expected, X, dims, k, label))
+    return f"the overlaps {', '.join(f'{v:.2f}' for v in expected)} for d = {dims}"
 
 
 overlap_by_dimension = Exercise(

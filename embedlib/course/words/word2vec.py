@@ -155,8 +155,13 @@ def _gradient_arrays(got, label, shapes):
         )
     arrays = []
     for name, g, shape in zip(("grad_centre", "grad_context", "grad_noise"), got, shapes):
+        if hasattr(g, "detach"):  # torch tensors are not accepted: the stub asks for numpy arrays
+            raise Incorrect(
+                f"`{label}`: {name} is a torch tensor; return numpy arrays, like the inputs. Derive the "
+                "gradients by hand with numpy (and `expit`): the next cells use them as numpy arrays"
+            )
         try:
-            g = np.asarray(g.detach() if hasattr(g, "detach") else g, dtype=float)
+            g = np.asarray(g, dtype=float)
         except (TypeError, ValueError):
             raise Incorrect(f"`{label}`: {name} should be an array of numbers; got {show(g)}") from None
         if g.shape != shape:
