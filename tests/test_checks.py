@@ -23,6 +23,7 @@ import cases_wrapup
 from embedlib import text
 from embedlib.course import NOTEBOOKS, exercises
 from embedlib.course.checks import CORRECT, INCORRECT, NOT_ATTEMPTED, Written
+from embedlib.course.words.visualisation import _nearest  # the neighbour lists the check itself uses
 
 # -- reference answers -----------------------------------------------------------
 
@@ -657,14 +658,6 @@ def pca_sklearn(X, k):
 
     model = PCA(n_components=k).fit(X)
     return model.transform(X), model.explained_variance_ratio_
-
-
-def _nearest(points, k, exclude_self=True, drop_first=False):
-    d = ((points[:, None, :] - points[None, :, :]) ** 2).sum(-1)
-    if exclude_self:
-        np.fill_diagonal(d, np.inf)
-    order = np.argsort(d, axis=1, kind="stable")
-    return order[:, 1 : k + 1] if drop_first else order[:, :k]
 
 
 def overlap_includes_self(high, low, k):
