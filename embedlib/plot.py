@@ -13,7 +13,8 @@ import numpy as np
 
 from .plot_interactive import interactive_map
 
-__all__ = ["rank_frequency", "heatmap", "map_2d", "training_curve", "image_grid", "image_map", "interactive_map"]
+__all__ = ["rank_frequency", "heatmap", "map_2d", "label_points", "training_curve", "image_grid", "image_map",
+           "interactive_map"]
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -120,7 +121,22 @@ def map_2d(
     return ax
 
 
-def _place_labels(ax, points: np.ndarray, labels: list[str], fontsize: float) -> None:
+def label_points(ax, points, labels: Sequence[str], fontsize: float = 10) -> None:
+    """Write a label by each of a few points of an existing plot, kept apart with adjustText.
+
+    ``points`` has shape (n, 2) in the plot's data coordinates, one per label. Labels move
+    off each other, the points and the legend, stay inside the axes, and get a thin line back
+    to their point when moved. For many points, use :func:`interactive_map` instead.
+    Raises ``ValueError`` if the numbers of points and labels differ.
+    """
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(points) != len(labels):
+        raise ValueError(f"{len(points)} points but {len(labels)} labels")
+    for text in _place_labels(ax, points, [str(t) for t in labels], fontsize):
+        text.set_bbox(dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))  # legible over lines
+
+
+def _place_labels(ax, points: np.ndarray, labels: list[str], fontsize: float) -> list:
     """Write each label by its point, then move the labels apart with adjustText: off each other,
     the points and the legend as far as 60 steps allow, and always inside the axes (never cut
     off at the edge). A label moved away from its point gets a thin line back to it."""
@@ -137,6 +153,7 @@ def _place_labels(ax, points: np.ndarray, labels: list[str], fontsize: float) ->
         iter_lim=60,  # a fixed number of steps (not a time limit): the same picture on any machine
         arrowprops=dict(arrowstyle="-", color="0.5", lw=0.5),
     )
+    return texts
 
 
 def training_curve(values: Sequence[float], ax=None, xlabel: str = "step", ylabel: str = "loss", label: str | None = None):

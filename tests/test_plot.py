@@ -65,3 +65,21 @@ def test_image_map_draws_dots_for_all_and_spread_out_thumbnails_for_some():
         plot.image_map(points, images[:10])
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         plot.image_map(points[:, :1], images)
+
+
+def test_label_points_writes_each_label_inside_the_axes_on_a_white_box():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    points = np.array([[0.0, 0.0], [0.01, 0.0], [1.0, 1.0]])  # two nearly on top of each other
+    ax.scatter(*points.T)
+    plot.label_points(ax, points, ["Valjean", "Javert", "Myriel"])
+    texts = {t.get_text(): t for t in ax.texts}
+    assert set(texts) == {"Valjean", "Javert", "Myriel"}
+    assert all(t.get_bbox_patch() is not None for t in texts.values())
+    fig.canvas.draw()
+    a, b = (texts[n].get_window_extent() for n in ("Valjean", "Javert"))
+    assert not a.overlaps(b)  # moved apart
+    with pytest.raises(ValueError, match="3 points but 2 labels"):
+        plot.label_points(ax, points, ["a", "b"])
+    plt.close(fig)
