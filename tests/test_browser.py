@@ -202,6 +202,21 @@ def test_solutions_stay_hidden_until_clicked(browser, site):
     assert checked >= 15  # about 25 exercises in the course
 
 
+def test_check_messages_show_names_in_code_font_not_backticks(browser, site):
+    from selenium.webdriver.common.by import By
+
+    seen = 0
+    for page in notebook_pages():
+        load(browser, site + page)
+        for output in browser.find_elements(By.CSS_SELECTOR, "div.cell_output"):
+            text = output.get_attribute("textContent")
+            if any(mark in text for mark in ("✅ Correct", "❌ Incorrect", "📝 Recorded")):
+                assert "`" not in text, f"{page}: a check message shows its backticks: {text.strip()[:120]!r}"
+                assert output.find_elements(By.TAG_NAME, "code"), f"{page}: no code font in {text.strip()[:120]!r}"
+                seen += 1
+    assert seen >= 30  # every exercise's check cell, and the written answers
+
+
 def test_the_exercise_solution_on_the_exercises_page_opens_on_click(browser, site):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

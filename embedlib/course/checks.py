@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .display import say
+
 __all__ = ["Exercise", "Written", "CheckResult", "Incorrect", "NotAttempted", "call", "show", "solution_source"]
 
 CORRECT = "correct"
@@ -128,20 +130,20 @@ class Exercise:
         return CheckResult(self.name, CORRECT, f"`{self.name}`: {message}.", self.points, self.points)
 
     def check(self, answer: Any) -> None:
-        """Check ``answer`` and print ✅, ❌ with what was wrong, or ⏸️."""
-        print(self.evaluate(answer))
+        """Check ``answer`` and show ✅, ❌ with what was wrong, or ⏸️ (names in code font in a notebook)."""
+        say(self.evaluate(answer))
 
     def hint(self, n: int | None = None) -> None:
-        """Print a hint; call again for the next one (or ask for hint ``n``)."""
+        """Show a hint; call again for the next one (or ask for hint ``n``)."""
         if not self.hints:
-            print(f"No hints for `{self.name}`: re-read the exercise text.")
+            say(f"No hints for `{self.name}`: re-read the exercise text.")
             return
         if n is None:
             n = getattr(self, "_next_hint", 1)
             self._next_hint = n % len(self.hints) + 1
         if not 1 <= n <= len(self.hints):
             raise ValueError(f"hint n must be between 1 and {len(self.hints)}, got {n}")
-        print(f"💡 Hint {n}/{len(self.hints)} for `{self.name}`: {self.hints[n - 1]}")
+        say(f"💡 Hint {n}/{len(self.hints)} for `{self.name}`: {self.hints[n - 1]}")
 
     def solution(self) -> None:
         """Print one solution (the course's own), after the hints have not been enough.
@@ -200,10 +202,10 @@ class Written(Exercise):
     def check(self, answer: Any) -> None:
         result = self.evaluate(answer)
         if result.outcome != WRITTEN:
-            print(result)
+            say(result)
             return
         words = len(result.message.split())
-        print(f"📝 Recorded ({words} word{'s' if words != 1 else ''}): your instructor grades written answers "
+        say(f"📝 Recorded ({words} word{'s' if words != 1 else ''}): your instructor grades written answers "
               f"by hand. Once you have written yours, `ex.{self.name}.solution()` shows the course's answer.")
 
     def __repr__(self) -> str:
