@@ -121,29 +121,30 @@ def map_2d(
     return ax
 
 
-def label_points(ax, points, labels: Sequence[str], fontsize: float = 10) -> None:
+def label_points(ax, points, labels: Sequence[str], fontsize: float = 10, **style) -> None:
     """Write a label by each of a few points of an existing plot, kept apart with adjustText.
 
     ``points`` has shape (n, 2) in the plot's data coordinates, one per label. Labels move
     off each other, the points and the legend, stay inside the axes, and get a thin line back
-    to their point when moved. For many points, use :func:`interactive_map` instead.
+    to their point when moved. ``style`` goes to matplotlib's ``ax.text`` (e.g. ``color``,
+    ``fontweight``). For many points, use :func:`interactive_map` instead.
     Raises ``ValueError`` if the numbers of points and labels differ.
     """
     points = np.asarray(points, dtype=float).reshape(-1, 2)
     if len(points) != len(labels):
         raise ValueError(f"{len(points)} points but {len(labels)} labels")
-    for text in _place_labels(ax, points, [str(t) for t in labels], fontsize):
+    for text in _place_labels(ax, points, [str(t) for t in labels], fontsize, **style):
         text.set_bbox(dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))  # legible over lines
 
 
-def _place_labels(ax, points: np.ndarray, labels: list[str], fontsize: float) -> list:
+def _place_labels(ax, points: np.ndarray, labels: list[str], fontsize: float, **style) -> list:
     """Write each label by its point, then move the labels apart with adjustText: off each other,
     the points and the legend as far as 60 steps allow, and always inside the axes (never cut
     off at the edge). A label moved away from its point gets a thin line back to it."""
     from adjustText import adjust_text
 
     ax.margins(0.15)  # room at the edges for the labels of the outermost points
-    texts = [ax.text(x, y, label, fontsize=fontsize) for (x, y), label in zip(points, labels)]
+    texts = [ax.text(x, y, label, fontsize=fontsize, **style) for (x, y), label in zip(points, labels)]
     legend = ax.get_legend()
     adjust_text(
         texts, x=points[:, 0], y=points[:, 1], ax=ax,

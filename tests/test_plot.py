@@ -83,3 +83,15 @@ def test_label_points_writes_each_label_inside_the_axes_on_a_white_box():
     with pytest.raises(ValueError, match="3 points but 2 labels"):
         plot.label_points(ax, points, ["a", "b"])
     plt.close(fig)
+
+
+def test_label_points_passes_its_style_to_every_label():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    fig, ax = plt.subplots()
+    plot.label_points(ax, [[0, 0], [1, 1]], ["cat", "dog"], fontsize=12, color="tab:blue", fontweight="bold")
+    assert [t.get_text() for t in ax.texts] == ["cat", "dog"]
+    assert all(to_rgba(t.get_color()) == to_rgba("tab:blue") and t.get_fontweight() == "bold" and t.get_fontsize() == 12
+               for t in ax.texts)
+    plt.close(fig)
