@@ -14,10 +14,7 @@ a cell that prints more than ``Limits.output`` bytes is stopped.
 from __future__ import annotations
 
 import ast
-import asyncio
 import hashlib
-import logging
-import os
 import re
 import secrets
 import subprocess
@@ -28,7 +25,8 @@ from pathlib import Path
 
 from .checks import INCORRECT, CheckResult
 from .in_kernel import CAP_CELL, GRADE_CELL, MIME, OUTPUT_LIMIT_ERROR, RESET_CELL
-from .limits import Limits, format_size, kernel_command, kernel_env
+from .kernel_client import _client, _errors, _execute, _run_in_notebook
+from .limits import Limits, format_size, kernel_env
 from .notebook_file import BadNotebook, find_notebook_id, read_notebook
 from .registry import NOTEBOOKS
 
@@ -185,65 +183,6 @@ def _run_checks(sub: Submission, client, nb, nb_id: str, limits: Limits) -> list
     return []
 
 
-def _run_in_notebook(client, nb, source: str, limit: float):
-    """Run a cell of the grader's at the end of the notebook; return (cell, timed out)."""
-    cell = _code_cell(source)
-    nb.cells.append(cell)
-    try:
-        return cell, _execute(client, cell, len(nb.cells) - 1, limit)
-    finally:
-        nb.cells.pop()
-
-
-def _code_cell(source: str):
-    import nbformat
-
-    return nbformat.v4.new_code_cell(source)
-
-
-def _client(nb, workdir: str, limits: Limits, kernel_name: str):
-    """An nbclient client whose kernel starts under ``limits``, talking over local sockets."""
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-
-    class LimitedKernelManager(AsyncKernelManager):
-        def format_kernel_cmd(self, extra_arguments=None):
-            return kernel_command(super().format_kernel_cmd(extra_arguments), limits)
-
-    class GradingClient(NotebookClient):
-        cell_output = 0  # bytes printed or displayed by the running cell
-        flooded: set = set()
-        reply: dict = {}  # the kernel's execute_reply to the last cell run
-
-        def keep_reply(self, cell, cell_index, execute_reply):
-            self.reply = execute_reply or {}
-
-        def output(self, outs, msg, display_id, cell_index):
-            content = msg.get("content", {})
-            if msg["msg_type"] == "display_data" and MIME in content.get("data", {}):
-                return super().output(outs, msg, display_id, cell_index)
-            self.cell_output += sum(len(str(v)) for v in (content.get("data") or content).values())
-            if limits.output and self.cell_output > limits.output and cell_index not in self.flooded:
-                self.flooded = self.flooded | {cell_index}
-                asyncio.ensure_future(self.km.interrupt_kernel())
-            if msg["msg_type"] == "error":  # kept: it names what the cell raised
-                return super().output(outs, msg, display_id, cell_index)
-            return None
-
-    # Unix sockets where there are some: no TCP ports to race for, and they work from a kernel without a network.
-    ipc = {"transport": "ipc", "ip": os.path.join(workdir, "kernel")} if os.name == "posix" else {}
-    km = LimitedKernelManager(kernel_name=kernel_name, **ipc)
-    quiet = logging.getLogger("embedlib.course.grader")  # timeouts and dead kernels are in the row, not on the terminal
-    quiet.setLevel(logging.CRITICAL)
-    client = GradingClient(
-        nb, km=km, log=quiet, kernel_name=kernel_name, allow_errors=True, interrupt_on_timeout=True, shutdown_kernel="immediate",
-        error_on_timeout={"ename": "TimeoutError", "evalue": "cell timed out", "traceback": []},
-        resources={"metadata": {"path": workdir}},
-    )
-    client.on_cell_executed = client.keep_reply
-    return client
-
-
 def _is_import_cell(source: str) -> bool:
     try:
         body = ast.parse(source).body
@@ -289,30 +228,9 @@ def _run_cells(client, nb, deadline: float, limits: Limits, timings: dict) -> li
     return problems
 
 
-def _errors(client, cell) -> list[dict]:
-    """The cell's error outputs; or, when the kernel's messages were lost (a flood of output
-    that the client gave up waiting for), the error its execute_reply names."""
-    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    reply = client.reply.get("content", {})
-    if not errors and reply.get("status") == "error":
-        errors = [{"output_type": "error", "ename": reply.get("ename", ""), "evalue": reply.get("evalue", "")}]
-    return errors
-
-
 def _out_of_memory(error) -> bool:
     text = f"{error.get('ename', '')}: {error.get('evalue', '')}"
     return any(marker in text for marker in _OUT_OF_MEMORY)
-
-
-def _execute(client, cell, index: int, limit: float) -> bool:
-    """Run one cell with a time limit; True if it timed out (and was interrupted)."""
-    client.timeout_func = lambda _cell: max(1, int(limit))
-    client.cell_output = 0
-    client.flooded = client.flooded - {index}
-    client.reply = {}
-    began = time.monotonic()
-    client.execute_cell(cell, index)
-    return time.monotonic() - began >= max(1, int(limit))
 
 
 def _run_check(client, nb, nb_id: str, exercise, nonce: str, limits: Limits) -> CheckResult:
