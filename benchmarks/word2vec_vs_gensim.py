@@ -136,7 +136,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="runs per setting; the table shows means")
     parser.add_argument("--no-cbow", action="store_true", help="leave out the extra gensim CBOW row")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--sample", type=float, default=SETTINGS["sample"],
+                        help="subsampling threshold for both trainers (the race's setting is 1e-3)")
     args = parser.parse_args()
+    SETTINGS["sample"] = args.sample
 
     print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     start = time.perf_counter()
