@@ -131,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gensim-alphas", type=float, nargs="+", default=[0.025, 0.05, 0.1])
     parser.add_argument("--gensim-epochs", type=int, nargs="+", default=[5, 10, 20])
-    parser.add_argument("--our-epochs", type=int, nargs="+", default=[1, 2, 3, 4, 6, 8])
+    parser.add_argument("--our-epochs", type=int, nargs="+", default=[2, 3, 4, 6, 8, 10, 12])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=3, help="runs per setting; the table shows means")
     parser.add_argument("--no-cbow", action="store_true", help="leave out the extra gensim CBOW row")
