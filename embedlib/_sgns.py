@@ -1,7 +1,7 @@
 """The compiled inner loop of :class:`embedlib.word2vec.Word2Vec` on the CPU.
 
 One function, :func:`train_block`, trains skip-gram with negative sampling
-on a run of sentences, one (centre, context) pair at a time, exactly as the
+on a run of sentences, one (centre, context) pair at a time, as the
 reference C code and gensim's Cython loop do: subsample the sentence, draw
 each centre's window from 1..window, and for every pair score the true
 context and ``negative`` noise words, updating both weight matrices in
@@ -19,6 +19,16 @@ What differs from the reference code, and why:
   received, and steps ``lr * grad / sqrt(sum)``. Rare words take large
   steps, frequent words small ones, so a pass over a small corpus does what
   plain SGD needs several passes for. ``adagrad=False`` is word2vec's SGD.
+- With ``share_noise=True`` (what :class:`~embedlib.word2vec.Word2Vec`
+  passes) a centre word's ``negative`` noise words are drawn once and
+  shared by all the context words of its window, as in Ji et al. (2016),
+  "Parallelizing Word2Vec in Shared and Distributed Memory". The same rows
+  of ``w_out`` then serve the whole window while they are in cache. Drawn
+  for every pair, the rows of frequent noise words passed from one core's
+  cache to the other's at every pair, and a second thread gained almost
+  nothing (463 ns per pair on one thread, 439 on two, in the profile of
+  ``benchmarks/word2vec_vs_gensim.py``); shared, a pair costs 336 ns on one
+  thread and 276 on two. Every pair still sees ``negative`` noise words.
 - The random numbers come from xorshift64* (:mod:`embedlib._rng`), seeded
   per call, so a single thread is exactly reproducible.
 """
@@ -29,7 +39,10 @@ from numba import njit
 
 from ._rng import below, next_bits, seed_state, uniform, uniform_low
 
-MAX_SENTENCE = 10_000  # longer sentences are cut into pieces, as in word2vec and gensim
+MAX_SENTENCE = 10_000
+# Adagrad's running sums sit in column 0 of (vocabulary, ACC_STRIDE) arrays: one 64-byte cache line
+# per word, so that two threads updating the sums of different words do not share a line
+ACC_STRIDE = 16  # longer sentences are cut into pieces, as in word2vec and gensim
 
 # sigmoid by table lookup on [-6, 6], as in the reference implementation
 _EXP_SLOTS = 1000
@@ -62,11 +75,14 @@ def alias_table(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @njit(nogil=True, fastmath=True, cache=True)
 def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept, alias, sigmoid, log_sigmoid,
-                window, negative, adagrad, lr0, min_lr, p0, p1, seed, buf, grad):
+                window, negative, adagrad, lr0, min_lr, p0, p1, seed, buf, grad, noise, share_noise):
     """Train on sentences ``s0 .. s1 - 1`` (``ids[starts[s]:starts[s + 1]]`` each).
 
     The learning rate falls linearly from ``lr0`` to ``min_lr`` over the whole
-    run; this block covers the fraction ``p0 .. p1`` of it. Returns the
+    run; this block covers the fraction ``p0 .. p1`` of it. ``buf`` (int32,
+    ``MAX_SENTENCE``), ``grad`` (float32, dim) and ``noise`` (int32,
+    ``negative``) are the calling thread's scratch space; ``share_noise``
+    draws a centre's noise words once for its whole window. Returns the
     summed loss and the number of pairs trained.
     """
     d = w_in.shape[1]
@@ -94,6 +110,13 @@ def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept,
             state, bits = next_bits(state)
             reach = 1 + below(bits, window)
             target_word = buf[i]
+            if share_noise:  # one draw of noise words for every context of this centre
+                for t in range(negative):
+                    state, bits = next_bits(state)
+                    target = below(bits, n_vocab)
+                    if uniform_low(bits) >= accept[target]:
+                        target = alias[target]
+                    noise[t] = target
             for j in range(max(0, i - reach), min(m, i + reach + 1)):
                 if j == i:
                     continue
@@ -107,6 +130,11 @@ def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept,
                     if t == 0:
                         target = target_word
                         label = one
+                    elif share_noise:
+                        target = noise[t - 1]
+                        if target == target_word:
+                            continue
+                        label = zero
                     else:
                         state, bits = next_bits(state)
                         target = below(bits, n_vocab)  # the alias table: a slot from the top bits,
@@ -127,12 +155,13 @@ def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept,
                         g = label
                         loss += -f if t == 0 else zero
                     else:
-                        slot_f = np.int64((f + np.float32(_MAX_EXP)) * slot)
+                        # in float32 the largest f below 6 rounds up to slot 1000: keep it in the table
+                        slot_f = min(np.int64((f + np.float32(_MAX_EXP)) * slot), top)
                         g = label - sigmoid[slot_f]
                         loss -= log_sigmoid[slot_f] if t == 0 else log_sigmoid[top - slot_f]
                     if adagrad:
-                        acc_out[target] += g * g * vv / fd
-                        step = rate * g / np.sqrt(acc_out[target] + eps)
+                        acc_out[target, 0] += g * g * vv / fd
+                        step = rate * g / np.sqrt(acc_out[target, 0] + eps)
                     else:
                         step = rate * g
                     for k in range(d):
@@ -142,8 +171,8 @@ def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept,
                     gg = zero
                     for k in range(d):
                         gg += grad[k] * grad[k]
-                    acc_in[word] += gg / fd
-                    step = rate / np.sqrt(acc_in[word] + eps)
+                    acc_in[word, 0] += gg / fd
+                    step = rate / np.sqrt(acc_in[word, 0] + eps)
                 else:
                     step = rate
                 for k in range(d):

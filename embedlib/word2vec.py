@@ -5,9 +5,11 @@ train the same model:
 
 - ``"compiled"`` (the default on the CPU): the reference algorithm, one
   (centre, context) pair at a time, in a loop compiled by numba
-  (:mod:`embedlib._sgns`). Several worker threads update the shared
-  matrices at once without locks ("Hogwild!"), as the reference C code and
-  gensim do.
+  (:mod:`embedlib._sgns`), except that each centre word's ``negative``
+  noise words are drawn once and shared by every context word of its
+  window (Ji et al. 2016), which keeps their rows in cache. Several worker
+  threads update the shared matrices at once without locks ("Hogwild!"),
+  as the reference C code and gensim do.
 - ``"torch"`` (the default on a GPU): batches of pairs, with the gradient
   written out by hand rather than with autograd, and added back with
   ``index_add_``. Each batch of ``batch_size`` pairs draws ``shared_noise``
@@ -180,6 +182,10 @@ class Word2Vec:
     }
     _DEFAULT_LR = {("compiled", "adagrad"): 0.1, ("torch", "adagrad"): 0.2,
                    ("compiled", "sgd"): 0.025, ("torch", "sgd"): 0.025}
+    # initial input vectors are uniform in [-_INIT_RANGE, _INIT_RANGE) / dim: gensim 4's range; the
+    # reference C code's is 0.5, which scored WordSim353 rho 0.519 against 0.542 here (8 seeds, see
+    # benchmarks/word2vec_levers.py)
+    _INIT_RANGE = 1.0
 
     def _validate(self) -> None:
         for name, (kind, low) in self._CONSTRAINTS.items():
@@ -259,8 +265,8 @@ class Word2Vec:
 
         rng = np.random.default_rng(self.seed)
         V, d = len(vocab), self.dim
-        # word2vec's initialisation: small random input vectors, zero output vectors
-        w_in = (rng.random((V, d), dtype=np.float32) - 0.5) / d
+        # small random input vectors, uniform in [-_INIT_RANGE, _INIT_RANGE) / dim, and zero output vectors
+        w_in = (rng.random((V, d), dtype=np.float32) - np.float32(0.5)) * np.float32(2 * self._INIT_RANGE / d)
         w_out = np.zeros((V, d), dtype=np.float32)
         self.loss_history_: list[float] = []
         self.pairs_trained_ = 0
@@ -303,7 +309,8 @@ class Word2Vec:
         keep = keep_probabilities(counts, self.sample).astype(np.float32)
         accept, alias = _sgns.alias_table(noise_distribution(counts))
         V = len(counts)
-        acc_in, acc_out = np.zeros(V, dtype=np.float32), np.zeros(V, dtype=np.float32)
+        acc_in = np.zeros((V, _sgns.ACC_STRIDE), dtype=np.float32)
+        acc_out = np.zeros((V, _sgns.ACC_STRIDE), dtype=np.float32)
         self._w_in, self._w_out = torch.from_numpy(w_in), torch.from_numpy(w_out)
         n_tokens, n_sentences = len(ids), len(pieces)
         total = n_tokens * self.epochs
@@ -316,6 +323,7 @@ class Word2Vec:
             gen = np.random.default_rng(seed)
             buf = np.empty(_sgns.MAX_SENTENCE, dtype=np.int32)
             grad = np.empty(self.dim, dtype=np.float32)
+            noise = np.empty(max(self.negative, 1), dtype=np.int32)  # a centre's noise words, shared by its window
             span = max(starts[last] - starts[first], 1)
             block = first
             while block < last:
@@ -326,7 +334,7 @@ class Word2Vec:
                 loss, pairs = _sgns.train_block(
                     ids, starts, block, end, keep, w_in, w_out, acc_in, acc_out, accept, alias,
                     _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE, self.window, self.negative, adagrad,
-                    self.lr_, self.min_lr, q0, q1, int(gen.integers(1, 2**63 - 1)), buf, grad)
+                    self.lr_, self.min_lr, q0, q1, int(gen.integers(1, 2**63 - 1)), buf, grad, noise, True)
                 with lock:
                     sink[0] += loss
                     sink[1] += pairs
@@ -463,15 +471,25 @@ class Word2Vec:
 
 
 def _run_in_threads(fn, jobs) -> None:
-    """``fn(*job)`` for every job, each in a thread of its own (one job runs in this thread)."""
+    """``fn(*job)`` for every job, each in a thread of its own; an error in any of them is raised here."""
     if len(jobs) == 1:
         fn(*jobs[0])
         return
-    threads = [threading.Thread(target=fn, args=job) for job in jobs]
+    errors: list[BaseException] = []
+
+    def run(*job):
+        try:
+            fn(*job)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        raise errors[0]
 
 
 def _adagrad_scale(acc, rows, squared, lr, eps=1e-8):

@@ -207,19 +207,58 @@ def test_noise_words_follow_the_unigram_power():
     probs = noise_distribution(counts)
     accept, alias = _sgns.alias_table(probs)
     # a sentence of one repeated token 0 with window 1: every pair has target 0; count the
-    # noise draws by giving every output row a counter in column 0 of acc_out (SGD leaves acc_out alone)
-    draws = np.zeros(len(counts))
+    # noise draws: with SGD, a noise word at score 0 moves its output row by -lr * 0.5 per draw
     rng = np.random.default_rng(0)
-    for r in range(200):
-        ids = np.zeros(1000, dtype=np.int32)
-        starts = np.array([0, 1000], dtype=np.int64)
-        w_in = np.ones((8, 1), dtype=np.float32)
-        w_out = np.zeros((8, 1), dtype=np.float32)
-        acc = np.zeros(8, dtype=np.float32)
-        _sgns.train_block(ids, starts, 0, 1, np.ones(8, np.float32), w_in, w_out, acc, acc, accept, alias,
-                          _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE, 1, 5, False, 1e-6, 1e-6, 0.0, 1.0,
-                          int(rng.integers(1, 2**62)), np.empty(1000, np.int32), np.empty(1, np.float32))
-        draws += -w_out[:, 0] / 1e-6 / 0.5  # each noise draw of a row at score 0 moves it by -lr * 0.5
-    drawn = draws[1:] / draws[1:].sum()  # word 0 is the true context, whose draws are skipped
-    expected = probs[1:] / probs[1:].sum()
-    np.testing.assert_allclose(drawn, expected, atol=0.01)
+    for share_noise in (False, True):  # drawn for each pair, or once per centre and shared by its window
+        draws = np.zeros(len(counts))
+        for r in range(200):
+            ids = np.zeros(1000, dtype=np.int32)
+            starts = np.array([0, 1000], dtype=np.int64)
+            w_in = np.ones((8, 1), dtype=np.float32)
+            w_out = np.zeros((8, 1), dtype=np.float32)
+            acc = np.zeros((8, _sgns.ACC_STRIDE), dtype=np.float32)
+            _sgns.train_block(ids, starts, 0, 1, np.ones(8, np.float32), w_in, w_out, acc, acc, accept, alias,
+                              _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE, 1, 5, False, 1e-6, 1e-6, 0.0, 1.0,
+                              int(rng.integers(1, 2**62)), np.empty(1000, np.int32), np.empty(1, np.float32),
+                              np.empty(5, np.int32), share_noise)
+            draws += -w_out[:, 0] / 1e-6 / 0.5  # each noise draw of a row at score 0 moves it by -lr * 0.5
+        drawn = draws[1:] / draws[1:].sum()  # word 0 is the true context, whose draws are skipped
+        expected = probs[1:] / probs[1:].sum()
+        np.testing.assert_allclose(drawn, expected, atol=0.01)
+
+
+def test_a_score_just_below_the_sigmoid_tables_edge_stays_in_the_table():
+    """In float32, (f + 6) * 1000 / 12 is 1000.0 for the largest f below 6: one past the table's end."""
+    from embedlib import _sgns
+
+    f = np.nextafter(np.float32(6), np.float32(0))
+    # the tables are views of longer arrays whose next entry is NaN, as memory past the end might be
+    sigmoid = np.append(_sgns.SIGMOID_TABLE, np.float32(np.nan))[:1000]
+    log_sigmoid = np.append(_sgns.LOG_SIGMOID_TABLE, np.float32(np.nan))[:1000]
+    ids = np.array([0, 1], dtype=np.int32)  # one sentence of two words, window 1, no noise words
+    starts = np.array([0, 2], dtype=np.int64)
+    w_in = np.ones((2, 1), dtype=np.float32)
+    w_out = np.full((2, 1), f, dtype=np.float32)  # so that the first pair scores exactly f
+    acc_in, acc_out = np.zeros((2, _sgns.ACC_STRIDE), np.float32), np.zeros((2, _sgns.ACC_STRIDE), np.float32)
+    accept, alias = _sgns.alias_table(np.array([0.5, 0.5]))
+    loss, pairs = _sgns.train_block(ids, starts, 0, 1, np.ones(2, np.float32), w_in, w_out, acc_in, acc_out,
+                                    accept, alias, sigmoid, log_sigmoid, 1, 0, True, 0.1, 1e-4, 0.0, 1.0, 1,
+                                    np.empty(2, np.int32), np.empty(1, np.float32), np.empty(1, np.int32), True)
+    assert pairs == 2
+    assert np.isfinite(loss) and np.isfinite(w_in).all() and np.isfinite(w_out).all()
+
+
+def test_an_error_in_a_worker_thread_is_raised_by_fit(monkeypatch):
+    from embedlib import _sgns
+
+    calls = []
+
+    def broken(*args):
+        calls.append(1)
+        raise FloatingPointError("planted")
+
+    monkeypatch.setattr(_sgns, "train_block", broken)
+    corpus = [["a", "b", "c", "d"] * 50] * 20
+    with pytest.raises(FloatingPointError, match="planted"):
+        Word2Vec(dim=4, window=2, min_count=1, epochs=1, workers=2, progress=False).fit(corpus)
+    assert len(calls) == 2
