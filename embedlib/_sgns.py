@@ -24,11 +24,14 @@ What differs from the reference code, and why:
   shared by all the context words of its window, as in Ji et al. (2016),
   "Parallelizing Word2Vec in Shared and Distributed Memory". The same rows
   of ``w_out`` then serve the whole window while they are in cache. Drawn
-  for every pair, the rows of frequent noise words passed from one core's
-  cache to the other's at every pair, and a second thread gained almost
-  nothing (463 ns per pair on one thread, 439 on two, in the profile of
-  ``benchmarks/word2vec_vs_gensim.py``); shared, a pair costs 336 ns on one
-  thread and 276 on two. Every pair still sees ``negative`` noise words.
+  for every pair, a second thread gained almost nothing (463 ns per pair on
+  one thread, 439 on two, in the profile of
+  ``benchmarks/word2vec_vs_gensim.py``), probably because the rows of
+  frequent noise words passed from one core's cache to the other's at every
+  pair; shared, a pair costs 336 ns on one thread and 276 on two. Every pair
+  sees ``negative`` noise words, less any that happen to be the centre word
+  itself (skipped, as in the reference code; shared, such a draw is skipped
+  for the whole window).
 - The random numbers come from xorshift64* (:mod:`embedlib._rng`), seeded
   per call, so a single thread is exactly reproducible.
 """
@@ -39,10 +42,10 @@ from numba import njit
 
 from ._rng import below, next_bits, seed_state, uniform, uniform_low
 
-MAX_SENTENCE = 10_000
+MAX_SENTENCE = 10_000  # longer sentences are cut into pieces, as in word2vec and gensim
 # Adagrad's running sums sit in column 0 of (vocabulary, ACC_STRIDE) arrays: one 64-byte cache line
 # per word, so that two threads updating the sums of different words do not share a line
-ACC_STRIDE = 16  # longer sentences are cut into pieces, as in word2vec and gensim
+ACC_STRIDE = 16
 
 # sigmoid by table lookup on [-6, 6], as in the reference implementation
 _EXP_SLOTS = 1000
@@ -79,11 +82,13 @@ def train_block(ids, starts, s0, s1, keep, w_in, w_out, acc_in, acc_out, accept,
     """Train on sentences ``s0 .. s1 - 1`` (``ids[starts[s]:starts[s + 1]]`` each).
 
     The learning rate falls linearly from ``lr0`` to ``min_lr`` over the whole
-    run; this block covers the fraction ``p0 .. p1`` of it. ``buf`` (int32,
-    ``MAX_SENTENCE``), ``grad`` (float32, dim) and ``noise`` (int32,
-    ``negative``) are the calling thread's scratch space; ``share_noise``
-    draws a centre's noise words once for its whole window. Returns the
-    summed loss and the number of pairs trained.
+    run; this block covers the fraction ``p0 .. p1`` of it. ``acc_in`` and
+    ``acc_out`` are float32 arrays of shape (vocabulary, ``ACC_STRIDE``)
+    holding Adagrad's sums in column 0. ``buf`` (int32, at least
+    ``MAX_SENTENCE``), ``grad`` (float32, dim) and ``noise`` (int32, at least
+    ``negative``) are the calling thread's scratch space; nothing checks
+    their lengths. ``share_noise`` draws a centre's noise words once for its
+    whole window. Returns the summed loss and the number of pairs trained.
     """
     d = w_in.shape[1]
     fd = np.float32(d)

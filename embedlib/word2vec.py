@@ -106,7 +106,10 @@ class Word2Vec:
     dim : size of the vectors.
     window : largest distance between centre and context; as in word2vec,
         each centre uses a window drawn uniformly from 1..window.
-    negative : noise words per true pair, drawn from counts**0.75.
+    negative : noise words per true pair, drawn from counts**0.75. The
+        compiled backend draws a centre word's noise words once and shares
+        them across the pairs of its window; the torch backend shares
+        ``shared_noise`` of them across a batch.
     min_count : tokens seen fewer times are dropped.
     sample : subsampling threshold for frequent tokens (0 turns it off).
     epochs : passes over the data.
@@ -183,8 +186,8 @@ class Word2Vec:
     _DEFAULT_LR = {("compiled", "adagrad"): 0.1, ("torch", "adagrad"): 0.2,
                    ("compiled", "sgd"): 0.025, ("torch", "sgd"): 0.025}
     # initial input vectors are uniform in [-_INIT_RANGE, _INIT_RANGE) / dim: gensim 4's range; the
-    # reference C code's is 0.5, which scored WordSim353 rho 0.519 against 0.542 here (8 seeds, see
-    # benchmarks/word2vec_levers.py)
+    # reference C code's is 0.5, which scored WordSim353 rho 0.516 against 0.524 at 10 epochs (5 seeds,
+    # benchmarks/word2vec_levers.py: within the seed-to-seed spread, so a choice, not a proven gain)
     _INIT_RANGE = 1.0
 
     def _validate(self) -> None:

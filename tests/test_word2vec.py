@@ -227,6 +227,30 @@ def test_noise_words_follow_the_unigram_power():
         np.testing.assert_allclose(drawn, expected, atol=0.01)
 
 
+def test_a_centres_noise_words_are_shared_by_its_window_and_every_pair_sees_all_of_them():
+    """Centre 1 of the sentence (0, 1, 2) has two contexts at window 1; the others have one."""
+    from embedlib import _sgns
+
+    V = 10_000  # equally likely noise words, so that two draws rarely hit the same row
+    accept, alias = _sgns.alias_table(np.full(V, 1 / V))
+    ids, starts = np.array([0, 1, 2], dtype=np.int32), np.array([0, 3], dtype=np.int64)
+    for share_noise in (True, False):
+        w_in, w_out = np.ones((V, 1), np.float32), np.zeros((V, 1), np.float32)
+        acc = np.zeros((V, _sgns.ACC_STRIDE), np.float32)
+        _, pairs = _sgns.train_block(ids, starts, 0, 1, np.ones(V, np.float32), w_in, w_out, acc, acc, accept, alias,
+                                     _sgns.SIGMOID_TABLE, _sgns.LOG_SIGMOID_TABLE, 1, 5, False, 1e-6, 1e-6, 0.0, 1.0,
+                                     3, np.empty(3, np.int32), np.empty(1, np.float32), np.empty(5, np.int32),
+                                     share_noise)
+        assert pairs == 4
+        # with SGD a noise row at score ~0 moves by -lr * 0.5 per pair that sees it (rows 0-2 are the true words)
+        moves = np.rint(-w_out[3:, 0] / 0.5e-6).astype(int)
+        assert moves.sum() == 4 * 5  # every pair sees its five noise words
+        if share_noise:  # centre 1's five noise words serve both of its pairs
+            assert (moves == 2).sum() == 5 and (moves == 1).sum() == 10
+        else:
+            assert moves.max() == 1
+
+
 def test_a_score_just_below_the_sigmoid_tables_edge_stays_in_the_table():
     """In float32, (f + 6) * 1000 / 12 is 1000.0 for the largest f below 6: one past the table's end."""
     from embedlib import _sgns
