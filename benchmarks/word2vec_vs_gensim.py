@@ -5,8 +5,8 @@
 Both train skip-gram with negative sampling (gensim with ``sg=1``) on the
 course's Wikipedia sample with the same dimensions (100), window (5),
 negatives (5), min count (5), subsampling (1e-4: on this small corpus it
-scores higher than word2vec's usual 1e-3 for both trainers, see
-``word2vec_levers.py`` and ``--sample``) and 2 threads. Each row of
+scores higher than word2vec's usual 1e-3 for both trainers; ``--sample 1e-3``
+runs the race there) and 2 threads. Each row of
 the race is one whole ``fit`` (or gensim ``Word2Vec(...)``) call timed as a
 user would time it, vocabulary included, with no callbacks: the learning
 rate of both falls to its floor over the epochs asked for, so a run of 5
