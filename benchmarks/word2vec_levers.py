@@ -36,11 +36,20 @@ SETTINGS = dict(dim=100, window=5, negative=5, min_count=5, sample=1e-4)
 
 
 @contextmanager
+def wrapped_loop(block):
+    """Train with ``block(compiled, *args)`` in place of the compiled loop ``_sgns.train_block``."""
+    compiled = _sgns.train_block
+    _sgns.train_block = lambda *args: block(compiled, *args)
+    try:
+        yield
+    finally:
+        _sgns.train_block = compiled
+
+
 def adagrad_then_sgd(warm: float, sgd_lr: float):
     """Adagrad for the first ``warm`` fraction of the run, then SGD from ``sgd_lr`` down to the floor."""
-    compiled = _sgns.train_block
 
-    def block(*args):
+    def block(compiled, *args):
         args = list(args)
         p0 = args[18]
         if p0 >= warm - 1e-9:
@@ -49,26 +58,12 @@ def adagrad_then_sgd(warm: float, sgd_lr: float):
             args[16] = (sgd_lr - min_lr * warm) / (1 - warm)  # so that lr(warm) = sgd_lr, lr(1) = min_lr
         return compiled(*args)
 
-    _sgns.train_block = block
-    try:
-        yield
-    finally:
-        _sgns.train_block = compiled
+    return wrapped_loop(block)
 
 
-@contextmanager
 def noise_per_pair():
     """Every (centre, context) pair draws its own noise words, as the reference code does."""
-    compiled = _sgns.train_block
-
-    def block(*args):
-        return compiled(*args[:-1], False)
-
-    _sgns.train_block = block
-    try:
-        yield
-    finally:
-        _sgns.train_block = compiled
+    return wrapped_loop(lambda compiled, *args: compiled(*args[:-1], False))
 
 
 @contextmanager
